@@ -1,0 +1,38 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint bench golden clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/statemill validate examples/daily_sync.yaml
+	$(BIN)/statemill graph examples/daily_sync.yaml
+	$(BIN)/statemill compile examples/daily_sync.yaml --stats
+
+test: install
+	$(BIN)/python -m pytest -n 2
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/compile.py
+
+# Regenerate the golden ASL files after an intended compiler change; review the diff.
+golden: install
+	$(BIN)/python -m pytest tests/unit/test_golden.py --update-golden -n 0
+
+clean:
+	rm -rf $(VENV) build *.egg-info

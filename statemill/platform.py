@@ -1,0 +1,55 @@
+"""The one source of truth for platform resource names and key schemas.
+
+Used by the CDK constructs (infra/) and by the local engine's provisioner, so the local and
+cloud targets cannot drift. Plain data only: importing this module costs nothing.
+"""
+
+from dataclasses import dataclass
+
+# Lambda functions of the platform, by the name the compiler's placeholders use.
+TASK_RUNNER = "task_runner"
+PLUGIN_HOST = "plugin_host"
+CODE_RUNNERS = {
+    "python": "code_runner_python",
+    "javascript": "code_runner_javascript",
+    "bash": "code_runner_bash",
+}
+FUNCTIONS = (TASK_RUNNER, PLUGIN_HOST, *CODE_RUNNERS.values())
+
+
+@dataclass(frozen=True)
+class Table:
+    logical_name: str
+    partition_key: str
+    sort_key: str | None = None
+    ttl_attribute: str | None = None
+
+
+# Workflows, versions, triggers, plugins, approvals: one single-table design.
+REGISTRY_TABLE = Table("registry", partition_key="pk", sort_key="sk")
+# Rows written by core/db.* tasks: pk = "<namespace>#<table>", sk = the item's key.
+DATA_TABLE = Table("data", partition_key="pk", sort_key="sk")
+# Webhook deliveries and scheduled slots already started (powertools Idempotency layout).
+IDEMPOTENCY_TABLE = Table("idempotency", partition_key="id", ttl_attribute="expiration")
+TABLES = (REGISTRY_TABLE, DATA_TABLE, IDEMPOTENCY_TABLE)
+
+# Offloaded payloads (payloads/) and plugin artifacts (plugins/) share one bucket.
+BUCKET = "platform"
+PAYLOAD_PREFIX = "payloads/"
+PLUGIN_PREFIX = "plugins/"
+
+
+def resource_name(stage: str, logical_name: str) -> str:
+    """The physical name of a table, bucket or function for a stage: statemill-dev-registry."""
+    return f"statemill-{stage}-{logical_name}".replace("_", "-")
+
+
+# Environment variables through which the CDK app (or the local engine) tells a Lambda
+# where its resources are.
+ENV_STAGE = "STATEMILL_STAGE"
+ENV_REGISTRY_TABLE = "STATEMILL_REGISTRY_TABLE"
+ENV_DATA_TABLE = "STATEMILL_DATA_TABLE"
+ENV_IDEMPOTENCY_TABLE = "STATEMILL_IDEMPOTENCY_TABLE"
+ENV_BUCKET = "STATEMILL_BUCKET"
+ENV_OFFLOAD_THRESHOLD = "STATEMILL_OFFLOAD_THRESHOLD"
+ENV_ALLOW_PRIVATE_NETWORKS = "STATEMILL_ALLOW_PRIVATE_NETWORKS"
