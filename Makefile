@@ -14,7 +14,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# esbuild transpiles TypeScript code tasks (see package.json).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci
+
+install: $(STAMP) node_modules/.package-lock.json
 
 demo: install
 	$(BIN)/statemill validate examples/daily_sync.yaml
