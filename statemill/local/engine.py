@@ -1,0 +1,245 @@
+"""The embedded local engine: Step Functions state machines run in this process, on moto.
+
+    with LocalEngine(time_scale=0) as engine:
+        engine.register_function("task_runner", handler)          # handler(event, context)
+        arn = engine.deploy("daily_sync", asl_dict)                # ${Statemill…Arn} substituted
+        result = engine.run(arn, {"inputs": {...}})                # ExecutionResult
+
+Lambda tasks run as Python calls (statemill.local.functions); the platform's DynamoDB
+tables and S3 bucket are emulated by moto (statemill.local.provision). Safe to use from
+many threads. The moto backend and os.environ are process-wide: run one engine at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from statemill import platform
+from statemill.local.functions import FunctionRoutes, Handler, platform_entrypoints
+from statemill.local.history import StateEvent, state_events
+
+ACCOUNT_ID = "123456789012"  # moto's default account
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/statemill-local-states"
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+_POLL_FIRST_SECONDS = 0.002
+_POLL_MAX_SECONDS = 0.05
+
+
+class EngineError(RuntimeError):
+    """The local engine cannot do what was asked (not started, unknown placeholder…)."""
+
+
+@dataclass(frozen=True)
+class ExecutionResult:
+    arn: str
+    status: str  # RUNNING | SUCCEEDED | FAILED | TIMED_OUT | ABORTED
+    output: Any = None  # parsed JSON, when SUCCEEDED
+    error: str | None = None
+    cause: str | None = None
+    started: datetime | None = None
+    stopped: datetime | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status != "RUNNING"
+
+
+def placeholder_name(function_name: str) -> str:
+    """task_runner -> StatemillTaskRunnerArn: the placeholder the compiler writes."""
+    return "Statemill" + "".join(p.capitalize() for p in function_name.split("_")) + "Arn"
+
+
+def substitute(text: str, values: Mapping[str, str]) -> str:
+    """Replace every `${Name}`; an unknown name is an error, never left in the ASL."""
+    def value_of(match: re.Match[str]) -> str:
+        if match.group(1) not in values:
+            raise EngineError(f"ASL placeholder ${{{match.group(1)}}} has no value; known: "
+                              f"{', '.join(sorted(values))}. Pass it in substitutions=.")
+        return values[match.group(1)]
+    return _PLACEHOLDER.sub(value_of, text)
+
+
+class LocalEngine:
+    def __init__(
+        self,
+        *,
+        region: str = "us-east-1",
+        stage: str = "local",
+        time_scale: float = 1.0,
+        functions: Mapping[str, Handler | str] | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
+        """`functions`: name -> handler or "module:callable"; default: the platform's own.
+
+        `time_scale` multiplies Wait states and Retry intervals (0: no waiting at all).
+        `environment` adds to the variables the handlers see (the platform's are set).
+        """
+        self.region = region
+        self.stage = stage
+        self.time_scale = time_scale
+        self._routes = FunctionRoutes(
+            self.function_arn, platform_entrypoints() if functions is None else functions)
+        self._extra_environment = dict(environment or {})
+        self._saved_environment: dict[str, str | None] = {}
+        self._mock: Any = None
+        self._sfn: Any = None
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> LocalEngine:
+        from moto import mock_aws  # heavy: only when an engine really starts
+
+        from statemill.local import moto_patches
+        from statemill.local.provision import platform_environment, provision_platform
+
+        if self._mock is not None:
+            return self
+        moto_patches.apply(self._routes.invoke, self.time_scale)
+        self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
+        self._mock.start()
+        self._set_environment({"AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
+                               **platform_environment(self.stage), **self._extra_environment})
+        import boto3
+
+        # Created inside the mock, once: boto3 client creation is not thread-safe, use is.
+        self.session = boto3.session.Session(region_name=self.region)
+        provision_platform(self.session, self.stage)
+        self._sfn = self.session.client("stepfunctions")
+        return self
+
+    def stop(self) -> None:
+        """Stop moto (every execution, table and object is gone) and restore os.environ."""
+        if self._mock is None:
+            return
+        self._mock.stop()
+        self._mock = self._sfn = None
+        for key, value in self._saved_environment.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_environment.clear()
+
+    def __enter__(self) -> LocalEngine:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _set_environment(self, values: Mapping[str, str]) -> None:
+        for key, value in values.items():
+            self._saved_environment.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+
+    @property
+    def stepfunctions(self) -> Any:
+        """The boto3 Step Functions client of this engine (for statemill.control and tests)."""
+        if self._sfn is None:
+            raise EngineError("the local engine is not started: call start() or use `with`")
+        return self._sfn
+
+    # --- functions -----------------------------------------------------------------------------
+
+    def function_arn(self, name: str) -> str:
+        return f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{name}"
+
+    def register_function(self, name: str, handler: Handler | str) -> None:
+        """Route Lambda `name` to `handler(event, context)` (or a "module:callable")."""
+        self._routes.register(name, handler)
+
+    def substitutions(self) -> dict[str, str]:
+        """Placeholder -> value for every routed function and platform resource."""
+        names = {*platform.FUNCTIONS, *self._routes.names()}
+        values = {placeholder_name(name): self.function_arn(name) for name in names}
+        values["StatemillBucket"] = platform.resource_name(self.stage, platform.BUCKET)
+        return values
+
+    # --- state machines ------------------------------------------------------------------------
+
+    def deploy(self, name: str, definition: Mapping[str, Any] | str, *,
+               substitutions: Mapping[str, str] | None = None, type: str = "STANDARD") -> str:
+        """Create the state machine, or update it when it exists; returns its ARN."""
+        text = definition if isinstance(definition, str) else json.dumps(definition)
+        text = substitute(text, {**self.substitutions(), **(substitutions or {})})
+        arn = f"arn:aws:states:{self.region}:{ACCOUNT_ID}:stateMachine:{name}"
+        sfn = self.stepfunctions
+        try:
+            sfn.update_state_machine(stateMachineArn=arn, definition=text, roleArn=ROLE_ARN)
+        except sfn.exceptions.StateMachineDoesNotExist:
+            sfn.create_state_machine(name=name, definition=text, roleArn=ROLE_ARN, type=type)
+        return arn
+
+    # --- executions ----------------------------------------------------------------------------
+
+    def start_execution(self, state_machine_arn: str, input: Any = None, *,
+                        name: str | None = None) -> str:
+        """Start one execution; returns its ARN. Unnamed executions get a unique name."""
+        response = self.stepfunctions.start_execution(
+            stateMachineArn=state_machine_arn,
+            name=name or uuid.uuid4().hex,  # moto gives every unnamed execution the same name
+            input=json.dumps({} if input is None else input),
+        )
+        return response["executionArn"]
+
+    def describe(self, execution_arn: str) -> ExecutionResult:
+        response = self.stepfunctions.describe_execution(executionArn=execution_arn)
+        output = response.get("output")
+        return ExecutionResult(
+            arn=execution_arn, status=response["status"],
+            output=None if output is None else json.loads(output),
+            error=response.get("error"), cause=response.get("cause"),
+            started=response.get("startDate"), stopped=response.get("stopDate"),
+        )
+
+    def wait(self, execution_arn: str, timeout: float | None = None) -> ExecutionResult:
+        """Block until the execution ends (or `timeout` seconds pass: status RUNNING)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        pause = _POLL_FIRST_SECONDS
+        while not (result := self.describe(execution_arn)).done:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            time.sleep(pause)
+            pause = min(pause * 2, _POLL_MAX_SECONDS)
+        return result
+
+    def run(self, state_machine_arn: str, input: Any = None, *,
+            timeout: float | None = None) -> ExecutionResult:
+        """Start an execution and wait for it."""
+        return self.wait(self.start_execution(state_machine_arn, input), timeout)
+
+    def stop_execution(self, execution_arn: str, error: str | None = None,
+                       cause: str | None = None) -> None:
+        details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
+        self.stepfunctions.stop_execution(executionArn=execution_arn, **details)
+
+    def send_task_success(self, task_token: str, output: Any) -> None:
+        self.stepfunctions.send_task_success(taskToken=task_token, output=json.dumps(output))
+
+    def send_task_failure(self, task_token: str, error: str, cause: str = "") -> None:
+        self.stepfunctions.send_task_failure(taskToken=task_token, error=error, cause=cause)
+
+    # --- history -------------------------------------------------------------------------------
+
+    def history(self, execution_arn: str) -> list[dict[str, Any]]:
+        """The raw get_execution_history events, oldest first."""
+        events: list[dict[str, Any]] = []
+        paginator = self.stepfunctions.get_paginator("get_execution_history")
+        for page in paginator.paginate(executionArn=execution_arn):
+            events.extend(page["events"])
+        return events
+
+    def progress(self, execution_arn: str, after_event_id: int = 0) -> list[StateEvent]:
+        """History events newer than `after_event_id`, each with its state's name.
+
+        Poll it with the last id seen to show live per-state progress.
+        """
+        return [e for e in state_events(self.history(execution_arn)) if e.id > after_event_id]
+

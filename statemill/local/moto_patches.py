@@ -1,0 +1,298 @@
+"""Every patch of moto's Step Functions interpreter (moto is pinned: see pyproject.toml).
+
+`apply()` installs them once per process and points them at the engine's hooks:
+
+- Lambda tasks call Python callables in-process instead of Lambda over HTTP/Docker.
+- JSONata is evaluated by jsonata-python, each expression parsed once; `$states` and the
+  workflow variables are passed as bindings instead of being spliced into the expression
+  as JSON text (moto's way costs a full re-parse of every variable on every evaluation).
+- Wait states and Retry intervals sleep `time_scale` times their real duration.
+- A parsed definition is reused by every execution of the same state machine.
+- `states:startExecution(.sync|.sync:2)` gets the request/response normalisation that moto
+  stubbed out, so child executions start and the parent receives their output.
+
+tests/functional/test_moto_patches.py fails loudly, naming the internal, when moto moves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import botocore.session
+import jsonata
+from botocore.exceptions import ClientError
+from moto.stepfunctions.parser.asl.component import eval_component
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.common.string import string_expression
+from moto.stepfunctions.parser.asl.component.intrinsic import jsonata as intrinsic_jsonata
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_callback,
+    state_task_service_sfn,
+)
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
+from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
+from moto.stepfunctions.parser.asl.jsonata import validations
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
+from moto.stepfunctions.parser.utils import camel_to_snake_case, long_uid
+
+from statemill.local.functions import UnknownFunction
+
+# How often a parent polls a `.sync` child execution (moto: 0.5 s, which dominates latency).
+SYNC_POLL_SECONDS = 0.02
+PARSED_EXPRESSIONS_CACHED = 4096
+PARSED_DEFINITIONS_CACHED = 256
+
+
+@dataclass
+class Hooks:
+    """What the patches call into; set by the engine through `apply()`."""
+
+    invoke_function: Callable[[str, Any], Any]
+    time_scale: float = 1.0
+
+
+def _no_engine(name: str, payload: Any) -> Any:
+    raise UnknownFunction(f"no local engine is routing Lambda functions (asked for {name!r})")
+
+
+hooks = Hooks(invoke_function=_no_engine)
+_apply_lock = threading.Lock()
+_applied = False
+
+
+def apply(invoke_function: Callable[[str, Any], Any], time_scale: float = 1.0) -> None:
+    """Install every patch (once per process) and route them to these hooks.
+
+    The moto backend is process-wide, so the hooks are too: the last caller wins.
+    """
+    global _applied
+    hooks.invoke_function = invoke_function
+    hooks.time_scale = time_scale
+    with _apply_lock:
+        if _applied:
+            return
+        for patch in PATCHES:
+            patch()
+        _applied = True
+
+
+# --- (a) Lambda tasks -> Python callables --------------------------------------------------
+
+
+def function_name_of(function_name_or_arn: str) -> str:
+    """`arn:aws:lambda:r:a:function:name[:qualifier]`, `a:function:name` or `name` -> `name`."""
+    parts = function_name_or_arn.split(":")
+    if "function" in parts[:-1]:
+        return parts[parts.index("function") + 1]
+    return parts[-1]
+
+
+def _invoke_lambda_function(parameters: dict, region: str, state_credentials: Any) -> dict:
+    # Same shape as moto's stock path: lambda.invoke's response with Payload already decoded.
+    function_arn = parameters["FunctionName"]
+    payload = json.loads(parameters.get("Payload") or b"{}")
+    try:
+        result = hooks.invoke_function(function_name_of(function_arn), payload)
+    except UnknownFunction as exc:
+        raise _lambda_client_error("ResourceNotFoundException", str(exc), 404) from exc
+    except Exception as exc:  # noqa: BLE001 - any handler failure is the task's ASL error
+        return _unhandled(type(exc).__name__, str(exc))
+    try:
+        # What Lambda would return: the handler's result after a JSON round trip.
+        result = json.loads(json.dumps(result))
+    except (TypeError, ValueError) as exc:
+        return _unhandled("Runtime.MarshalError", f"Unable to marshal response: {exc}")
+    return {"StatusCode": 200, "Payload": result, "ExecutedVersion": "$LATEST"}
+
+
+def _unhandled(error_type: str, message: str) -> dict:
+    return {
+        "StatusCode": 200,
+        "FunctionError": "Unhandled",
+        "Payload": {"errorType": error_type, "errorMessage": message},
+        "ExecutedVersion": "$LATEST",
+    }
+
+
+def _lambda_client_error(code: str, message: str, status: int) -> ClientError:
+    response = {
+        "Error": {"Code": code, "Message": message},
+        "ResponseMetadata": {"HTTPStatusCode": status, "RequestId": str(uuid.uuid4())},
+    }
+    return ClientError(response, "Invoke")
+
+
+def _patch_lambda_invoke() -> None:
+    lambda_eval_utils._invoke_lambda_function = _invoke_lambda_function
+
+
+# --- (b) JSONata with jsonata-python ---------------------------------------------------------
+
+_bindings = threading.local()
+
+
+@functools.lru_cache(maxsize=PARSED_EXPRESSIONS_CACHED)
+def _parsed(expression: str) -> jsonata.Jsonata:
+    return jsonata.Jsonata(expression)
+
+
+def evaluate_jsonata(expression: str, bindings: dict[str, Any] | None = None) -> Any:
+    """Evaluate with jsonata-python; raises moto's JSONataException on any failure."""
+    try:
+        parsed = _parsed(expression)
+        # jsonata-python's higher-order and $now functions read the thread's "current" instance.
+        jsonata.Jsonata.CURRENT.jsonata = parsed
+        return parsed.evaluate(None, bindings)
+    except Exception as exc:  # noqa: BLE001 - moto expects JSONataException for every failure
+        raise moto_jsonata.JSONataException("UNKNOWN", str(exc)) from exc
+
+
+def _eval_with_current_bindings(expression: str) -> Any:
+    # moto's own call sites (output validation: `$exists(<expr>)`) see the bindings of the
+    # expression being evaluated on this thread.
+    return evaluate_jsonata(expression, getattr(_bindings, "current", None))
+
+
+def _jsonata_bindings(env: Any, with_states: bool) -> dict[str, Any]:
+    store = env.variable_store
+    bindings = {**store._outer_scope, **store._inner_scope}
+    if with_states:
+        # The context object holds datetimes: give JSONata their JSON form, as AWS does.
+        bindings["states"] = json.loads(to_json_str(env.states._states_data))
+    return bindings
+
+
+@contextlib.contextmanager
+def _current_bindings(bindings: dict[str, Any]) -> Iterator[None]:
+    _bindings.current = bindings
+    try:
+        yield
+    finally:
+        _bindings.current = None
+
+
+def _eval_string_jsonata(self: Any, env: Any) -> None:
+    references = moto_jsonata.extract_jsonata_variable_references(self.expression)
+    declarations = intrinsic_jsonata.get_intrinsic_functions_declarations(references)
+    expression = f"({declarations}{self.expression})" if declarations else self.expression
+    bindings = _jsonata_bindings(env, with_states=True)
+    with _current_bindings(bindings):
+        result = evaluate_jsonata(expression, bindings)
+        validations.validate_jsonata_expression_output(env, self.expression, expression, result)
+    env.stack.append(result)
+
+
+def _eval_string_variable_sample(self: Any, env: Any) -> None:
+    moto_jsonata.extract_jsonata_variable_references(self.expression)  # rejects $ and $$
+    with_states = self.query_language_mode == string_expression.QueryLanguageMode.JSONata
+    env.stack.append(evaluate_jsonata(self.expression, _jsonata_bindings(env, with_states)))
+
+
+def _patch_jsonata() -> None:
+    moto_jsonata._eval_jsonata = _eval_with_current_bindings
+    string_expression.StringJSONata._eval_body = _eval_string_jsonata
+    string_expression.StringVariableSample._eval_body = _eval_string_variable_sample
+
+
+# --- (c) time scale for Wait states and Retry intervals --------------------------------------
+
+
+def _scaled_wait_interval(self: Any, env: Any, wait_seconds: float) -> None:
+    # Replaces moto's loop, which re-waits forever on fractional (scaled) seconds.
+    deadline = time.monotonic() + max(wait_seconds, 0) * hooks.time_scale
+    while env.is_running() and (remaining := deadline - time.monotonic()) > 0:
+        env.program_state_event.wait(remaining)
+
+
+class _ScaledTime:
+    """Stands in for the `time` module inside moto's retrier: only `sleep` is used there."""
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        time.sleep(max(seconds, 0) * hooks.time_scale)
+
+
+def _patch_time_scale() -> None:
+    wait_function.WaitFunction._wait_interval = _scaled_wait_interval
+    retrier_decl.time = _ScaledTime
+
+
+# --- (d) one parse per definition --------------------------------------------------------------
+
+
+def _thread_safe_heap_key(self: Any) -> str:
+    # Components are now shared by concurrent executions; dict.setdefault is atomic, so every
+    # thread agrees on the key under which retry counters live in each execution's heap.
+    return self.__dict__.get("_heap_key") or self.__dict__.setdefault("_heap_key", long_uid())
+
+
+def _patch_definition_cache() -> None:
+    parse = AmazonStateLanguageParser.parse
+    AmazonStateLanguageParser.parse = staticmethod(
+        functools.lru_cache(maxsize=PARSED_DEFINITIONS_CACHED)(parse)
+    )
+    eval_component.EvalComponent.heap_key = property(_thread_safe_heap_key)
+
+
+# --- (e) states:startExecution(.sync|.sync:2) ----------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _operation_model(service_name: str, snake_action: str) -> Any:
+    model = botocore.session.get_session().get_service_model(service_name)
+    for operation_name in model.operation_names:
+        if camel_to_snake_case(operation_name) == snake_action:
+            return model.operation_model(operation_name)
+    raise LookupError(f"{service_name} has no operation {snake_action!r}")
+
+
+def _operation_of(task: Any, service_action_name: str | None) -> Any:
+    return _operation_model(
+        task._get_boto_service_name(), task._get_boto_service_action(service_action_name)
+    )
+
+
+def _sfn_normalise_parameters(
+    self: Any, parameters: dict, boto_service_name: str | None = None,
+    service_action_name: str | None = None,
+) -> None:
+    # moto's version only JSON-encodes Input; boto3 also needs stateMachineArn/input/name.
+    _original_sfn_normalise_parameters(self, parameters, boto_service_name, service_action_name)
+    self._to_boto_request(parameters, _operation_of(self, service_action_name).input_shape)
+
+
+def _sfn_normalise_response(
+    self: Any, response: Any, boto_service_name: str | None = None,
+    service_action_name: str | None = None,
+) -> None:
+    # executionArn -> ExecutionArn, as Step Functions shows service integration results.
+    self._from_boto_response(response, _operation_of(self, service_action_name).output_shape)
+
+
+_original_sfn_normalise_parameters = state_task_service_sfn.StateTaskServiceSfn._normalise_parameters
+
+
+def _patch_nested_executions() -> None:
+    sfn_task = state_task_service_sfn.StateTaskServiceSfn
+    sfn_task._normalise_parameters = _sfn_normalise_parameters
+    sfn_task._normalise_response = _sfn_normalise_response
+    state_task_service_callback._DELAY_SECONDS_SYNC_CONDITION_CHECK = SYNC_POLL_SECONDS
+
+
+PATCHES: tuple[Callable[[], None], ...] = (
+    _patch_lambda_invoke,
+    _patch_jsonata,
+    _patch_time_scale,
+    _patch_definition_cache,
+    _patch_nested_executions,
+)
