@@ -1,0 +1,84 @@
+"""The task event (version 1): what every Lambda-backed task state sends. See docs/task-event.md."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from statemill.runtime.errors import InputError
+
+SUPPORTED_VERSIONS = (1,)
+
+
+@dataclass(frozen=True)
+class TaskEvent:
+    workflow: str
+    execution: str
+    task: str
+    type: str
+    inputs: dict[str, Any] = field(default_factory=dict)
+    v: int = 1
+    namespace: str = "default"
+    version: str = ""
+    attempt: int = 1
+    secrets: tuple[str, ...] = ()
+    # Seconds this task may run (the task's `timeout`); None: the runner's default.
+    timeout: float | None = None
+    code: dict[str, Any] | None = None
+    plugin: dict[str, Any] | None = None
+    task_token: str | None = None
+
+    @classmethod
+    def parse(cls, event: Any) -> "TaskEvent":
+        """Check the event's shape; anything wrong is an InputError naming the field."""
+        if not isinstance(event, dict):
+            raise InputError(f"the task event must be a JSON object, got {_json_type(event)}")
+        version = event.get("v", 1)
+        if version not in SUPPORTED_VERSIONS:
+            raise InputError(
+                f"task event version {version!r} is not supported by this function "
+                f"(supported: {', '.join(map(str, SUPPORTED_VERSIONS))}); redeploy the platform"
+            )
+        for name in ("workflow", "execution", "task", "type"):
+            _expect(event, name, str, required=True)
+        _expect(event, "namespace", str)
+        _expect(event, "version", str)
+        _expect(event, "inputs", dict)
+        _expect(event, "attempt", int)
+        _expect(event, "secrets", list)
+        _expect(event, "timeout", (int, float))
+        _expect(event, "code", dict)
+        _expect(event, "plugin", dict)
+        _expect(event, "task_token", str)
+        if not all(isinstance(name, str) for name in event.get("secrets", [])):
+            raise InputError("task event field 'secrets' must be a list of secret names")
+        # Unknown fields are ignored, so a newer compiler can add optional ones.
+        values = {k: v for k, v in event.items() if k in _FIELDS and v is not None}
+        values["secrets"] = tuple(values.get("secrets", ()))
+        values.setdefault("inputs", {})
+        return cls(**values)
+
+    @property
+    def execution_name(self) -> str:
+        """The last part of the execution ARN (the whole id when it is not an ARN)."""
+        return self.execution.rsplit(":", 1)[-1]
+
+
+_FIELDS = {f for f in TaskEvent.__dataclass_fields__}
+
+
+def _expect(event: dict, name: str, kind, required: bool = False) -> None:
+    value = event.get(name)
+    if value is None:
+        if required:
+            raise InputError(f"the task event has no '{name}' field")
+        return
+    # bool is an int in Python, never a valid attempt or timeout.
+    if not isinstance(value, kind) or isinstance(value, bool):
+        expected = kind.__name__ if isinstance(kind, type) else "number"
+        raise InputError(f"task event field '{name}' must be {expected}, got {_json_type(value)}")
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number" if isinstance(value, (int, float)) else "a value")

@@ -1,0 +1,79 @@
+"""Structured logs, metrics and traces (Powertools for AWS Lambda), built on first use.
+
+Every log line of a task carries its execution and task ids, and is masked with that task's
+secrets. Both live in context variables, so tasks running on different threads of the local
+engine never see each other's.
+"""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+
+from statemill.runtime.secrets import Masker
+
+SERVICE = "statemill"
+METRICS_NAMESPACE = "Statemill"
+_current_masker: ContextVar[Masker | None] = ContextVar("statemill_masker", default=None)
+
+
+@cache
+def logger():
+    """The runtime's Logger (stdlib logger name "statemill": attach handlers there to capture)."""
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+    class MaskingFormatter(LambdaPowertoolsFormatter):
+        def serialize(self, log: dict) -> str:
+            masker = _current_masker.get()
+            return super().serialize(masker.mask_value(log) if masker else log)
+
+    return Logger(service=SERVICE, logger_formatter=MaskingFormatter())
+
+
+@cache
+def tracer():
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE)
+
+
+@contextmanager
+def task_scope(ids: dict[str, object], masker: Masker) -> Iterator[None]:
+    """Log lines inside carry `ids` and are masked by `masker`."""
+    log = logger()
+    log.thread_safe_append_keys(**ids)
+    token = _current_masker.set(masker)
+    try:
+        yield
+    finally:
+        _current_masker.reset(token)
+        log.thread_safe_remove_keys(ids)
+
+
+@contextmanager
+def traced(task_type: str, annotations: dict[str, str]) -> Iterator[None]:
+    """An X-Ray subsegment per task (a no-op outside Lambda, where tracing is disabled)."""
+    trace = tracer()
+    if trace.disabled:
+        yield
+        return
+    with trace.provider.in_subsegment(f"## {task_type}") as subsegment:
+        for key, value in annotations.items():
+            subsegment.put_annotation(key, value)
+        yield
+
+
+def record_task(function: str, task_type: str, started: float, failed: bool) -> None:
+    """Emit TaskDuration (ms) and TaskFailures for one task, as CloudWatch EMF."""
+    from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+
+    # Ephemeral: nothing shared between concurrent tasks of the in-process local engine.
+    metrics = EphemeralMetrics(namespace=METRICS_NAMESPACE, service=SERVICE)
+    metrics.add_dimension(name="function", value=function)
+    metrics.add_dimension(name="type", value=task_type)
+    elapsed_ms = (time.monotonic() - started) * 1000
+    metrics.add_metric(name="TaskDuration", unit=MetricUnit.Milliseconds, value=elapsed_ms)
+    metrics.add_metric(name="TaskFailures", unit=MetricUnit.Count, value=1 if failed else 0)
+    metrics.flush_metrics()
