@@ -1,4 +1,4 @@
-"""Which callable serves each platform function: `(event: dict, context) -> result`.
+"""FUNCTIONS: the callable serving each platform function, `(event: dict, context) -> result`.
 
 The Lambda handlers in functions/ delegate to these, and the local engine routes its Lambda
 invocations through this mapping in process. Values are "module:attribute" paths, so reading
@@ -7,17 +7,10 @@ the mapping imports nothing.
 
 from statemill import platform
 
-ENTRYPOINTS: dict[str, str] = {
+FUNCTIONS: dict[str, str] = {
     platform.TASK_RUNNER: "statemill.runtime.task_runner:handle",
     platform.CODE_RUNNERS["python"]: "statemill.runtime.code.runner:handle_python",
     platform.CODE_RUNNERS["javascript"]: "statemill.runtime.code.runner:handle_javascript",
     platform.CODE_RUNNERS["bash"]: "statemill.runtime.code.runner:handle_bash",
 }
 
-
-def load(function: str):
-    """The handler callable of a platform function."""
-    import importlib
-
-    module, _, attribute = ENTRYPOINTS[function].partition(":")
-    return getattr(importlib.import_module(module), attribute)
