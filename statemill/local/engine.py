@@ -13,6 +13,7 @@ many threads. The moto backend and os.environ are process-wide: run one engine a
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import time
@@ -84,7 +85,7 @@ class LocalEngine:
         """
         self.region = region
         self.stage = stage
-        self.time_scale = time_scale
+        self._time_scale = time_scale
         self._routes = FunctionRoutes(
             self.function_arn, platform_entrypoints() if functions is None else functions)
         self._extra_environment = dict(environment or {})
@@ -102,7 +103,9 @@ class LocalEngine:
 
         if self._mock is not None:
             return self
-        moto_patches.apply(self._routes.invoke, self.time_scale)
+        moto_patches.apply(self._routes.invoke, self._time_scale)
+        # The interpreter logs every failed state with its internals; the history says it all.
+        logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
         self._set_environment({"AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
@@ -133,6 +136,19 @@ class LocalEngine:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    @property
+    def time_scale(self) -> float:
+        """Multiplier of Wait states and Retry intervals (0: no waiting); settable any time."""
+        return self._time_scale
+
+    @time_scale.setter
+    def time_scale(self, value: float) -> None:
+        self._time_scale = value
+        if self._mock is not None:
+            from statemill.local import moto_patches
+
+            moto_patches.hooks.time_scale = value
 
     def _set_environment(self, values: Mapping[str, str]) -> None:
         for key, value in values.items():

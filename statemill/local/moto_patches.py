@@ -5,11 +5,15 @@
 - Lambda tasks call Python callables in-process instead of Lambda over HTTP/Docker.
 - JSONata is evaluated by jsonata-python, each expression parsed once; `$states` and the
   workflow variables are passed as bindings instead of being spliced into the expression
-  as JSON text (moto's way costs a full re-parse of every variable on every evaluation).
+  as JSON text (moto's way re-parses every variable on every evaluation and breaks on
+  strings holding quotes or backslashes). A failing expression raises the catchable
+  States.QueryEvaluationError, as on AWS, not States.Runtime.
 - Wait states and Retry intervals sleep `time_scale` times their real duration.
 - A parsed definition is reused by every execution of the same state machine.
 - `states:startExecution(.sync|.sync:2)` gets the request/response normalisation that moto
   stubbed out, so child executions start and the parent receives their output.
+- SendTaskFailure keeps its `cause` (moto's request handler drops it).
+- DescribeExecution always returns the output as JSON text, as AWS does.
 
 tests/functional/test_moto_patches.py fails loudly, naming the internal, when moto moves.
 """
@@ -29,7 +33,20 @@ from typing import Any
 import botocore.session
 import jsonata
 from botocore.exceptions import ClientError
+from moto.core.responses import EmptyResult
+from moto.stepfunctions import responses as stepfunctions_responses
+from moto.stepfunctions.parser.api import EvaluationFailedEventDetails, HistoryEventType
 from moto.stepfunctions.parser.asl.component import eval_component
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import (
+    StatesErrorName,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+    StatesErrorNameType,
+)
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.common.string import string_expression
 from moto.stepfunctions.parser.asl.component.intrinsic import jsonata as intrinsic_jsonata
@@ -41,6 +58,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 from moto.stepfunctions.parser.asl.jsonata import validations
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 from moto.stepfunctions.parser.utils import camel_to_snake_case, long_uid
@@ -187,9 +205,29 @@ def _eval_string_jsonata(self: Any, env: Any) -> None:
     expression = f"({declarations}{self.expression})" if declarations else self.expression
     bindings = _jsonata_bindings(env, with_states=True)
     with _current_bindings(bindings):
-        result = evaluate_jsonata(expression, bindings)
+        try:
+            result = evaluate_jsonata(expression, bindings)
+        except moto_jsonata.JSONataException as exc:
+            raise _query_evaluation_error(env, self.expression, exc.details) from exc
         validations.validate_jsonata_expression_output(env, self.expression, expression, result)
     env.stack.append(result)
+
+
+def _query_evaluation_error(env: Any, expression: str, details: str | None) -> Exception:
+    # AWS fails with the catchable States.QueryEvaluationError; moto with States.Runtime.
+    error = StatesErrorName(typ=StatesErrorNameType.StatesQueryEvaluationError)
+    cause = f"The JSONata expression '{expression}' threw an error during evaluation: {details}"
+    failure = FailureEventException(FailureEvent(
+        env=env, error_name=error, event_type=HistoryEventType.EvaluationFailed,
+        event_details=EventDetails(evaluationFailedEventDetails=EvaluationFailedEventDetails(
+            error=error.error_name, cause=cause)),
+    ))
+    env.event_manager.add_event(
+        context=env.event_history_context, event_type=HistoryEventType.EvaluationFailed,
+        event_details=EventDetails(
+            evaluationFailedEventDetails=failure.get_evaluation_failed_event_details()),
+    )
+    return failure
 
 
 def _eval_string_variable_sample(self: Any, env: Any) -> None:
@@ -289,10 +327,50 @@ def _patch_nested_executions() -> None:
     state_task_service_callback._DELAY_SECONDS_SYNC_CONDITION_CHECK = SYNC_POLL_SECONDS
 
 
+# --- (f) send_task_failure keeps its cause --------------------------------------------------
+
+
+def _send_task_failure(self: Any) -> EmptyResult:
+    # moto's handler forwards only the error: an approver's reason would be lost.
+    self.stepfunction_backend.send_task_failure(
+        self._get_param("taskToken"), error=self._get_param("error"),
+        cause=self._get_param("cause"))
+    return EmptyResult()
+
+
+def _patch_send_task_failure() -> None:
+    stepfunctions_responses.StepFunctionResponse.send_task_failure = _send_task_failure
+
+
+# --- (g) describe_execution output is always JSON ----------------------------------------
+
+
+def _describe_execution(self: Any) -> Any:
+    # moto returns a string output unencoded and omits a null output and the stop date of a
+    # timed-out execution; AWS always sends JSON text (and `.sync:2` parents parse it).
+    result = _original_describe_execution(self)
+    response = result.result
+    execution = self.stepfunction_backend.describe_execution(response["executionArn"])
+    if execution.status == "SUCCEEDED":
+        response["output"] = json.dumps(execution.output)
+    if execution.stop_date is not None:
+        response["stopDate"] = execution.stop_date
+    return result
+
+
+_original_describe_execution = stepfunctions_responses.StepFunctionResponse.describe_execution
+
+
+def _patch_describe_execution() -> None:
+    stepfunctions_responses.StepFunctionResponse.describe_execution = _describe_execution
+
+
 PATCHES: tuple[Callable[[], None], ...] = (
     _patch_lambda_invoke,
     _patch_jsonata,
     _patch_time_scale,
     _patch_definition_cache,
     _patch_nested_executions,
+    _patch_send_task_failure,
+    _patch_describe_execution,
 )
