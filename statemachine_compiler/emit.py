@@ -16,7 +16,7 @@ from .durations import parse_ms
 from .expressions import parse_template
 from .ir import ParallelStep, Sequence, Step, TaskStep
 from .model import Task, Workflow
-from .render import Resolver, jsonata, secret_name, task_variable, value, value_text
+from .render import Resolver, item_variables, jsonata, secret_name, task_variable, value, value_text
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 LAMBDA_INVOKE_WAIT = "arn:aws:states:::lambda:invoke.waitForTaskToken"
@@ -26,10 +26,9 @@ START_EXECUTION_SYNC = "arn:aws:states:::states:startExecution.sync:2"
 LAMBDA_SERVICE_RETRY = {
     "ErrorEquals": ["Lambda.ClientExecutionTimeoutException", "Lambda.ServiceException",
                     "Lambda.AWSLambdaException", "Lambda.SdkClientException"],
-    "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2, "JitterStrategy": "FULL",
+    "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2.0, "JitterStrategy": "FULL",
 }
 ITEM_SELECTOR = {"item": "{% $states.context.Map.Item.Value %}", "index": "{% $states.context.Map.Item.Index %}"}
-ENTRY_ASSIGN = {"item": "$states.input.item", "index": "$states.input.index"}
 SKIPPED = '{"status": "SKIPPED"}'
 MAX_NAME = 80
 
@@ -53,10 +52,23 @@ class Scope:
     """Where a sequence is being emitted."""
 
     end: Callable[[dict[str, str]], object]  # Output of the scope's last state, given its Assign
+    path: tuple = ()  # the branches and iterations around it: its variable scope (depth = len)
     top_level: bool = False
     entry: bool = False  # the state begins a Map iteration: item/index come from its input
-    in_map: bool = False
+    item_depth: int | None = None  # whose item/index variables it reads; None: not in a foreach
     funnel: "Funnel | None" = None  # where this branch's failures go (workflows with errors:)
+
+    @property
+    def depth(self) -> int:
+        return len(self.path)
+
+    @property
+    def assigns_item(self) -> bool:
+        return self.entry and self.item_depth is not None
+
+    def entry_assign(self) -> dict[str, str]:
+        item, index = item_variables(self.depth)
+        return {item: "$states.input.item", index: "$states.input.index"}
 
 
 class Funnel:
@@ -78,12 +90,16 @@ class Emitter:
     def __init__(self, workflow: Workflow, needed: frozenset[str]):
         self.workflow = workflow
         self.needed = needed  # task ids whose record some expression reads
+        self.homes: dict[str, tuple] = {}  # task id -> the scope path where it runs
         self.names: set[str] = set()
         self.error_target: str | None = None
         defaults = {k: spec.default for k, spec in workflow.inputs.items() if spec.default is not None}
-        self.resolver = Resolver(workflow.id, input_defaults=defaults)
+        self.base_resolver = Resolver(workflow.id, input_defaults=defaults)
 
     def emit(self, main: Sequence, errors: Sequence | None) -> dict:
+        for sequence in (main, errors):
+            if sequence is not None:
+                self._find_homes(sequence, ())
         states: dict = {}
         if errors is not None:
             failed = self.unique("Workflow failed")
@@ -95,6 +111,27 @@ class Emitter:
         if self.workflow.timeout:
             asl["TimeoutSeconds"] = self.workflow.timeout // 1000
         return asl
+
+    def _find_homes(self, seq: Sequence, path: tuple) -> None:
+        for step in seq.steps:
+            if isinstance(step, ParallelStep):
+                for index, branch in enumerate(step.branches):
+                    self._find_homes(branch, (*path, (id(step), index)))
+                continue
+            self.homes[step.id] = path
+            if step.body is not None:
+                self._find_homes(step.body, (*path, (id(step),)))
+
+    def resolver(self, scope: Scope, entry: bool = False, same_state: dict[str, str] | None = None) -> Resolver:
+        """How a state in `scope` reads names: each task's variable as seen from there."""
+        def variable(task_id: str) -> str:
+            home = self.homes[task_id]
+            common = 0
+            while common < min(len(home), len(scope.path)) and home[common] == scope.path[common]:
+                common += 1
+            return task_variable(task_id, common)
+        return replace(self.base_resolver, entry=entry, variable=variable,
+                       item_depth=scope.item_depth or 0, same_state=same_state or {})
 
     # -- sequences and steps -------------------------------------------------------------
 
@@ -115,11 +152,11 @@ class Emitter:
         task = step.task
         guarded = task.when is not None and task.when is not True
         entry = scope.entry and not guarded  # behind a Choice, the Choice starts the iteration
-        resolve = replace(self.resolver, entry=entry)
+        resolve = self.resolver(scope, entry=entry)
         state, record = KIND_EMITTERS[step.type.kind](self, step, states, scope, resolve)
-        assign = {task_variable(step.id): record} if step.id in self.needed else {}
-        if entry and scope.in_map:
-            assign.update(ENTRY_ASSIGN)
+        assign = {task_variable(step.id, scope.depth): record} if step.id in self.needed else {}
+        if entry and scope.assigns_item:
+            assign.update(scope.entry_assign())
         exit_name = lambda: after or self.terminal(step.id, states, scope)  # noqa: E731
         catch = self.catch(step, exit_name, scope, entry)
         if catch:
@@ -133,10 +170,10 @@ class Emitter:
     def choice(self, step: TaskStep, states: dict, skip_to: str, scope: Scope) -> str:
         """A Choice in front of a task with `when`: false skips it and records SKIPPED."""
         when = step.task.when
-        resolve = replace(self.resolver, entry=scope.entry)
+        resolve = self.resolver(scope, entry=scope.entry)
         condition = "false" if when is False else value_text(when, resolve)
-        skip_assign = {task_variable(step.id): SKIPPED} if step.id in self.needed else {}
-        run_assign = dict(ENTRY_ASSIGN) if scope.entry and scope.in_map else {}
+        skip_assign = {task_variable(step.id, scope.depth): SKIPPED} if step.id in self.needed else {}
+        run_assign = scope.entry_assign() if scope.assigns_item else {}
         skip_assign.update(run_assign)
         rules = [{"Condition": jsonata(f"$not({condition})"), "Next": skip_to, **_assign(skip_assign)}]
         if run_assign:  # the run path needs its own rule: a Choice's Default cannot assign
@@ -152,9 +189,9 @@ class Emitter:
         if step.task.on_error == "continue":
             assign = {}
             if step.id in self.needed:
-                assign[task_variable(step.id)] = f'{{"status": "FAILED", "error": {error_record(step.id)}}}'
-            if entry and scope.in_map:
-                assign.update(ENTRY_ASSIGN)
+                assign[task_variable(step.id, scope.depth)] = f'{{"status": "FAILED", "error": {error_record(step.id)}}}'
+            if entry and scope.assigns_item:
+                assign.update(scope.entry_assign())
             return {**caught, "Next": exit_name(), **_assign(assign)}
         if scope.top_level and self.error_target:
             return {**caught, "Next": self.error_target, "Assign": {"error": jsonata(error_record(step.id))}}
@@ -165,15 +202,20 @@ class Emitter:
     def parallel(self, step: ParallelStep, states: dict, after: str | None, scope: Scope) -> str:
         branches, assign = [], {}
         for index, branch in enumerate(step.branches):
-            exported = [task_variable(t) for t in branch.task_ids() if t in self.needed]
+            path = (*scope.path, (id(step), index))
+            exported = [t for t in branch.task_ids() if t in self.needed]
             branch_states: dict = {}
             funnel = Funnel(self, branch, branch_states) if self.workflow.errors else None
-            branch_scope = Scope(end=_exporter(exported), entry=scope.entry, in_map=scope.in_map, funnel=funnel)
+            # An entry Parallel's branches start the iteration too: they read item from input.
+            item_depth = len(path) if scope.assigns_item else scope.item_depth
+            branch_scope = Scope(end=_exporter([task_variable(t, len(path)) for t in exported]), path=path,
+                                 entry=scope.entry, item_depth=item_depth, funnel=funnel)
             start = self.sequence(branch, branch_states, None, branch_scope)
             branches.append({"StartAt": start, "States": _in_order(branch_states)})
-            assign.update({v: f"$states.result[{index}].{v}" for v in exported})
-        if scope.entry and scope.in_map:
-            assign.update(ENTRY_ASSIGN)
+            assign.update({task_variable(t, scope.depth): f"$states.result[{index}].{task_variable(t, len(path))}"
+                           for t in exported})
+        if scope.assigns_item:
+            assign.update(scope.entry_assign())
         state: dict = {"Type": "Parallel", "Branches": branches}
         if scope.top_level and self.error_target:
             state["Catch"] = [{"ErrorEquals": ["States.ALL"], "Next": self.error_target,
@@ -203,7 +245,7 @@ class Emitter:
     def outputs(self, same_state: dict[str, str]) -> object:
         if not self.workflow.outputs:
             return {}
-        return value(self.workflow.outputs, replace(self.resolver, same_state=same_state))
+        return value(self.workflow.outputs, self.resolver(Scope(end=self.outputs), same_state=same_state))
 
     # -- names -----------------------------------------------------------------------------
 
@@ -293,7 +335,9 @@ def _foreach(emitter: Emitter, step: TaskStep, states: dict, scope: Scope, resol
     body = step.body
     body_states: dict = {}
     funnel = Funnel(emitter, body, body_states) if emitter.workflow.errors else None
-    iteration = Scope(end=_iteration_output(body.task_ids()), entry=True, in_map=True, funnel=funnel)
+    path = (*scope.path, (id(step),))
+    iteration = Scope(end=_iteration_output(body.task_ids(), len(path)), path=path, entry=True,
+                      item_depth=len(path), funnel=funnel)
     start = emitter.sequence(body, body_states, None, iteration)
     state = {"Type": "Map", "Items": value(step.task.inputs["items"], resolve), "ItemSelector": ITEM_SELECTOR,
              "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": start, "States": _in_order(body_states)}}
@@ -377,10 +421,10 @@ def _exporter(variables: list[str]) -> Callable[[dict[str, str]], object]:
     return output
 
 
-def _iteration_output(task_ids: list[str]) -> Callable[[dict[str, str]], object]:
+def _iteration_output(task_ids: list[str], depth: int) -> Callable[[dict[str, str]], object]:
     """A Map iteration's Output: each nested task's output, by task id."""
     def output(same_state: dict[str, str]) -> object:
-        fields = ", ".join(f'"{t}": {_read(task_variable(t), same_state)}.output' for t in task_ids)
+        fields = ", ".join(f'"{t}": {_read(task_variable(t, depth), same_state)}.output' for t in task_ids)
         return jsonata("{" + fields + "}")
     return output
 

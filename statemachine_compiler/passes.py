@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import task_types
 from .diagnostics import Reporter
-from .model import Retry, Task, Workflow
+from .model import Task, Workflow
 
 
 def apply_defaults(workflow: Workflow, reporter: Reporter, base_dir: Path | None) -> Workflow:
@@ -28,7 +28,7 @@ def apply_defaults(workflow: Workflow, reporter: Reporter, base_dir: Path | None
                 update["on_error"] = defaults.on_error
             if defaults.retry is not None:
                 own = task.retry.model_dump(exclude_unset=True) if task.retry else {}
-                update["retry"] = Retry(**{**defaults.retry.model_dump(exclude_unset=True), **own})
+                update["retry"] = defaults.retry.model_copy(update=own)
         if task.tasks:
             update["tasks"] = {tid: merged(t) for tid, t in task.tasks.items()}
         return task.model_copy(update=update)

@@ -8,6 +8,7 @@ the current state is (inside a Map iteration, in the same state that assigns a v
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import placeholders
 from .expressions import Expression, Reference, has_template, parse_template
@@ -21,9 +22,18 @@ _EXECUTION = {
 EXECUTION_INPUT = "$states.context.Execution.Input"
 
 
-def task_variable(task_id: str) -> str:
-    """The Step Functions variable holding a task's record {status, output, error}."""
-    return "t_" + task_id.replace("-", "_")
+def task_variable(task_id: str, depth: int = 0) -> str:
+    """The variable holding a task's record {status, output, error} in a scope `depth` deep.
+
+    Each nesting level (Parallel branch, Map iteration) uses its own name, so an inner scope
+    never assigns a name its outer scopes hold.
+    """
+    return f"t{depth or '_'}{'_' if depth else ''}{task_id.replace('-', '_')}"
+
+
+def item_variables(depth: int) -> tuple[str, str]:
+    """The variables holding a Map iteration's item and index in a scope `depth` deep."""
+    return f"item{depth}", f"index{depth}"
 
 
 def secret_name(expression: Expression) -> str | None:
@@ -50,6 +60,9 @@ class Resolver:
     same_state: dict[str, str] = field(default_factory=dict)
     # The first state of a Map iteration reads item/index from its input, not from variables.
     entry: bool = False
+    # The variable of each task's record as seen from the state being rendered.
+    variable: Callable[[str], str] = task_variable
+    item_depth: int = 0  # depth of the scope whose item/index variables are in view
 
     def __call__(self, ref: Reference) -> str:
         return getattr(self, "_" + ref.root)(ref)
@@ -67,7 +80,7 @@ class Resolver:
         return _path(f"{EXECUTION_INPUT}.trigger", ref.key)
 
     def _tasks(self, ref: Reference) -> str:
-        variable = task_variable(ref.key)
+        variable = self.variable(ref.key)
         return f"({self.same_state[variable]})" if variable in self.same_state else "$" + variable
 
     def _execution(self, ref: Reference) -> str:
@@ -78,10 +91,10 @@ class Resolver:
         return "{" + ", ".join(f'"{k}": {v}' for k, v in fields.items()) + "}"
 
     def _item(self, ref: Reference) -> str:
-        return "$states.input.item" if self.entry else "$item"
+        return "$states.input.item" if self.entry else "$" + item_variables(self.item_depth)[0]
 
     def _index(self, ref: Reference) -> str:
-        return "$states.input.index" if self.entry else "$index"
+        return "$states.input.index" if self.entry else "$" + item_variables(self.item_depth)[1]
 
     def _error(self, ref: Reference) -> str:
         return _path("$error", ref.key)
