@@ -156,6 +156,8 @@ def _check_task(workflow: Workflow, path: tuple, task: Task, reads: Reads, repor
         reporter.error((*path, "type"), f"unknown task type '{task.type}'{hint or ': use core/<name> or <namespace>/<plugin>.<action>'}")
         return
     _check_fields(path, task, task_type, reporter)
+    if task_type.function == task_types.PLUGIN_HOST:
+        _warn_unchecked_plugin(path, task, reporter)
     if task_type.inputs is not None:
         for key in task.inputs:
             if key not in task_type.inputs:
@@ -191,6 +193,13 @@ def _check_fields(path: tuple, task: Task, task_type, reporter: Reporter) -> Non
             reporter.error((*path, "retry"), f"{task.type} cannot be retried")
         if task.on_error is not None:
             reporter.error((*path, "on_error"), f"{task.type} cannot fail, so it takes no on_error")
+
+
+def _warn_unchecked_plugin(path: tuple, task: Task, reporter: Reporter) -> None:
+    # The compiler knows no installed plugins: `apply` and `run` validate the inputs against the action's schema.
+    match = task_types.PLUGIN_TYPE.match(task.type)
+    reporter.warning((*path, "type"), f"plugin '{match['namespace']}/{match['plugin']}' is not installed here: "
+                     f"the inputs of '{path[-1]}' were not checked")
 
 
 def _check_code(workflow: Workflow, path: tuple, task: Task, reporter: Reporter) -> None:
