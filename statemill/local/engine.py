@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from statemill import platform
 from statemill.local.functions import FunctionRoutes, Handler, platform_entrypoints
@@ -131,7 +131,7 @@ class LocalEngine:
                 os.environ[key] = value
         self._saved_environment.clear()
 
-    def __enter__(self) -> LocalEngine:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

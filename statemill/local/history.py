@@ -33,7 +33,9 @@ def state_events(events: Iterable[dict[str, Any]]) -> list[StateEvent]:
     result = []
     for event in sorted(events, key=lambda e: e["id"]):
         details = _details(event)
-        if event["type"].endswith("StateEntered"):
+        if event["type"].startswith("Execution"):
+            state = None
+        elif event["type"].endswith("StateEntered"):
             state = details.get("name")
         else:
             state = state_of.get(event.get("previousEventId", 0))

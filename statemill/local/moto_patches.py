@@ -12,8 +12,9 @@
 - A parsed definition is reused by every execution of the same state machine.
 - `states:startExecution(.sync|.sync:2)` gets the request/response normalisation that moto
   stubbed out, so child executions start and the parent receives their output.
-- SendTaskFailure keeps its `cause` (moto's request handler drops it).
+- An execution started without a name (a subflow's child, say) gets a UUID, not "None".
 - DescribeExecution always returns the output as JSON text, as AWS does.
+- SendTaskFailure keeps its `cause` (moto's request handler drops it).
 
 tests/functional/test_moto_patches.py fails loudly, naming the internal, when moto moves.
 """
@@ -56,11 +57,13 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
     state_task_service_sfn,
 )
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 from moto.stepfunctions.parser.asl.jsonata import validations
-from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.asl.utils import boto_client
 from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.parser.utils import camel_to_snake_case, long_uid
 
 from statemill.local.functions import UnknownFunction
@@ -86,6 +89,13 @@ def _no_engine(name: str, payload: Any) -> Any:
 hooks = Hooks(invoke_function=_no_engine)
 _apply_lock = threading.Lock()
 _applied = False
+# (owner, attribute) -> moto's own value, kept for wrappers and for the drift tests.
+originals: dict[tuple[Any, str], Any] = {}
+
+
+def _replace(owner: Any, attribute: str, value: Any) -> None:
+    originals[(owner, attribute)] = getattr(owner, attribute)
+    setattr(owner, attribute, value)
 
 
 def apply(invoke_function: Callable[[str, Any], Any], time_scale: float = 1.0) -> None:
@@ -151,7 +161,7 @@ def _lambda_client_error(code: str, message: str, status: int) -> ClientError:
 
 
 def _patch_lambda_invoke() -> None:
-    lambda_eval_utils._invoke_lambda_function = _invoke_lambda_function
+    _replace(lambda_eval_utils, "_invoke_lambda_function", _invoke_lambda_function)
 
 
 # --- (b) JSONata with jsonata-python ---------------------------------------------------------
@@ -171,7 +181,7 @@ def evaluate_jsonata(expression: str, bindings: dict[str, Any] | None = None) ->
         # jsonata-python's higher-order and $now functions read the thread's "current" instance.
         jsonata.Jsonata.CURRENT.jsonata = parsed
         return parsed.evaluate(None, bindings)
-    except Exception as exc:  # noqa: BLE001 - moto expects JSONataException for every failure
+    except Exception as exc:
         raise moto_jsonata.JSONataException("UNKNOWN", str(exc)) from exc
 
 
@@ -237,9 +247,9 @@ def _eval_string_variable_sample(self: Any, env: Any) -> None:
 
 
 def _patch_jsonata() -> None:
-    moto_jsonata._eval_jsonata = _eval_with_current_bindings
-    string_expression.StringJSONata._eval_body = _eval_string_jsonata
-    string_expression.StringVariableSample._eval_body = _eval_string_variable_sample
+    _replace(moto_jsonata, "_eval_jsonata", _eval_with_current_bindings)
+    _replace(string_expression.StringJSONata, "_eval_body", _eval_string_jsonata)
+    _replace(string_expression.StringVariableSample, "_eval_body", _eval_string_variable_sample)
 
 
 # --- (c) time scale for Wait states and Retry intervals --------------------------------------
@@ -261,8 +271,8 @@ class _ScaledTime:
 
 
 def _patch_time_scale() -> None:
-    wait_function.WaitFunction._wait_interval = _scaled_wait_interval
-    retrier_decl.time = _ScaledTime
+    _replace(wait_function.WaitFunction, "_wait_interval", _scaled_wait_interval)
+    _replace(retrier_decl, "time", _ScaledTime)
 
 
 # --- (d) one parse per definition --------------------------------------------------------------
@@ -275,17 +285,16 @@ def _thread_safe_heap_key(self: Any) -> str:
 
 
 def _patch_definition_cache() -> None:
-    parse = AmazonStateLanguageParser.parse
-    AmazonStateLanguageParser.parse = staticmethod(
-        functools.lru_cache(maxsize=PARSED_DEFINITIONS_CACHED)(parse)
-    )
-    eval_component.EvalComponent.heap_key = property(_thread_safe_heap_key)
+    cached_parse = functools.lru_cache(maxsize=PARSED_DEFINITIONS_CACHED)(
+        AmazonStateLanguageParser.parse)
+    _replace(AmazonStateLanguageParser, "parse", staticmethod(cached_parse))
+    _replace(eval_component.EvalComponent, "heap_key", property(_thread_safe_heap_key))
 
 
 # --- (e) states:startExecution(.sync|.sync:2) ----------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _operation_model(service_name: str, snake_action: str) -> Any:
     model = botocore.session.get_session().get_service_model(service_name)
     for operation_name in model.operation_names:
@@ -305,7 +314,8 @@ def _sfn_normalise_parameters(
     service_action_name: str | None = None,
 ) -> None:
     # moto's version only JSON-encodes Input; boto3 also needs stateMachineArn/input/name.
-    _original_sfn_normalise_parameters(self, parameters, boto_service_name, service_action_name)
+    original = originals[(state_task_service_sfn.StateTaskServiceSfn, "_normalise_parameters")]
+    original(self, parameters, boto_service_name, service_action_name)
     self._to_boto_request(parameters, _operation_of(self, service_action_name).input_shape)
 
 
@@ -317,17 +327,66 @@ def _sfn_normalise_response(
     self._from_boto_response(response, _operation_of(self, service_action_name).output_shape)
 
 
-_original_sfn_normalise_parameters = state_task_service_sfn.StateTaskServiceSfn._normalise_parameters
+_client_lock = threading.Lock()
+
+
+@functools.cache
+def _shared_client(region: str, service: str) -> Any:
+    # boto3 client creation is not thread-safe and costs ~40 ms; clients are safe to share.
+    with _client_lock:
+        return boto_client.boto_client_for(region=region, service=service)
+
+
+def _sfn_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+    return _shared_client(region, service)
 
 
 def _patch_nested_executions() -> None:
-    sfn_task = state_task_service_sfn.StateTaskServiceSfn
-    sfn_task._normalise_parameters = _sfn_normalise_parameters
-    sfn_task._normalise_response = _sfn_normalise_response
-    state_task_service_callback._DELAY_SECONDS_SYNC_CONDITION_CHECK = SYNC_POLL_SECONDS
+    _replace(state_task_service_sfn, "boto_client_for", _sfn_client_for)
+    _replace(state_task_service_sfn.StateTaskServiceSfn, "_normalise_parameters",
+             _sfn_normalise_parameters)
+    _replace(state_task_service_sfn.StateTaskServiceSfn, "_normalise_response",
+             _sfn_normalise_response)
+    _replace(state_task_service_callback, "_DELAY_SECONDS_SYNC_CONDITION_CHECK", SYNC_POLL_SECONDS)
 
 
-# --- (f) send_task_failure keeps its cause --------------------------------------------------
+# --- (f) unnamed executions get a unique name ------------------------------------------------
+
+
+def _start_execution(self: Any, state_machine_arn: str, name: str | None = None,
+                     execution_input: str | None = None, trace_header: str | None = None) -> Any:
+    # moto names every unnamed execution "None", so the second one collides (AWS: a UUID).
+    original = originals[(StepFunctionsParserBackend, "start_execution")]
+    return original(self, state_machine_arn, name or str(uuid.uuid4()), execution_input,
+                    trace_header)
+
+
+def _patch_execution_names() -> None:
+    _replace(StepFunctionsParserBackend, "start_execution", _start_execution)
+
+
+# --- (g) describe_execution output is always JSON ----------------------------------------
+
+
+def _describe_execution(self: Any) -> Any:
+    # moto returns a string output unencoded and omits a null output and the stop date of a
+    # timed-out execution; AWS always sends JSON text (and `.sync:2` parents parse it).
+    result = originals[(stepfunctions_responses.StepFunctionResponse, "describe_execution")](self)
+    response = result.result
+    execution = self.stepfunction_backend.describe_execution(response["executionArn"])
+    if execution.status == "SUCCEEDED":
+        response["output"] = json.dumps(execution.output)
+    if execution.stop_date is not None:
+        response["stopDate"] = execution.stop_date
+    return result
+
+
+def _patch_describe_execution() -> None:
+    _replace(stepfunctions_responses.StepFunctionResponse, "describe_execution",
+             _describe_execution)
+
+
+# --- (h) send_task_failure keeps its cause --------------------------------------------------
 
 
 def _send_task_failure(self: Any) -> EmptyResult:
@@ -339,30 +398,7 @@ def _send_task_failure(self: Any) -> EmptyResult:
 
 
 def _patch_send_task_failure() -> None:
-    stepfunctions_responses.StepFunctionResponse.send_task_failure = _send_task_failure
-
-
-# --- (g) describe_execution output is always JSON ----------------------------------------
-
-
-def _describe_execution(self: Any) -> Any:
-    # moto returns a string output unencoded and omits a null output and the stop date of a
-    # timed-out execution; AWS always sends JSON text (and `.sync:2` parents parse it).
-    result = _original_describe_execution(self)
-    response = result.result
-    execution = self.stepfunction_backend.describe_execution(response["executionArn"])
-    if execution.status == "SUCCEEDED":
-        response["output"] = json.dumps(execution.output)
-    if execution.stop_date is not None:
-        response["stopDate"] = execution.stop_date
-    return result
-
-
-_original_describe_execution = stepfunctions_responses.StepFunctionResponse.describe_execution
-
-
-def _patch_describe_execution() -> None:
-    stepfunctions_responses.StepFunctionResponse.describe_execution = _describe_execution
+    _replace(stepfunctions_responses.StepFunctionResponse, "send_task_failure", _send_task_failure)
 
 
 PATCHES: tuple[Callable[[], None], ...] = (
@@ -371,6 +407,7 @@ PATCHES: tuple[Callable[[], None], ...] = (
     _patch_time_scale,
     _patch_definition_cache,
     _patch_nested_executions,
-    _patch_send_task_failure,
+    _patch_execution_names,
     _patch_describe_execution,
+    _patch_send_task_failure,
 )

@@ -428,3 +428,55 @@ def test_any_json_value_is_an_execution_output(engine, output):
                                 "End": True}})
     result = deploy_and_run(engine, "json_outputs", definition, {"value": output})
     assert (result.status, result.output) == ("SUCCEEDED", output)
+
+
+def child_machine():
+    return machine({"c": {"Type": "Pass", "End": True,
+                          "Output": "{% {'doubled': $states.input.n * 2} %}"}})
+
+
+def parent_machine(engine, resource, child):
+    return machine({"sub": {
+        "Type": "Task", "Resource": resource, "End": True,
+        "Arguments": {"StateMachineArn": child, "Input": {"n": "{% $states.input.n %}"},
+                      "Name": "{% $states.context.Execution.Name & '-sub' %}"},
+        "Output": "{% $states.result %}"}})
+
+
+def test_subflow_sync2_returns_the_child_output_as_json(engine):
+    child = engine.deploy("child", child_machine())
+    parent = engine.deploy("parent_sync2", parent_machine(
+        engine, "arn:aws:states:::states:startExecution.sync:2", child))
+    result = engine.run(parent, {"n": 21}, timeout=10)
+    assert result.status == "SUCCEEDED", result
+    assert result.output["Output"] == {"doubled": 42}
+    assert result.output["Status"] == "SUCCEEDED"
+    assert result.output["ExecutionArn"].endswith(result.arn.rsplit(":", 1)[1] + "-sub")
+
+
+def test_subflow_sync_returns_the_child_output_as_text(engine):
+    child = engine.deploy("child", child_machine())
+    parent = engine.deploy("parent_sync", parent_machine(
+        engine, "arn:aws:states:::states:startExecution.sync", child))
+    result = engine.run(parent, {"n": 5}, timeout=10)
+    assert result.status == "SUCCEEDED", result
+    assert result.output["Output"] == '{"doubled": 10}'
+
+
+def test_subflow_without_sync_returns_the_started_execution(engine):
+    child = engine.deploy("child", child_machine())
+    parent = engine.deploy("parent_async", parent_machine(
+        engine, "arn:aws:states:::states:startExecution", child))
+    result = engine.run(parent, {"n": 1}, timeout=10)
+    assert result.status == "SUCCEEDED", result
+    assert set(result.output) == {"ExecutionArn", "StartDate"}
+    assert engine.wait(result.output["ExecutionArn"], timeout=10).output == {"doubled": 2}
+
+
+def test_failed_subflow_fails_the_parent_task(engine):
+    child = engine.deploy("child_fails", machine({"f": {"Type": "Fail", "Error": "Boom"}}))
+    parent = engine.deploy("parent_of_failure", parent_machine(
+        engine, "arn:aws:states:::states:startExecution.sync:2", child))
+    result = engine.run(parent, {"n": 1}, timeout=10)
+    assert (result.status, result.error) == ("FAILED", "States.TaskFailed"), result
+    assert '"Error":"Boom"' in result.cause.replace(" ", "")
