@@ -91,7 +91,8 @@ class Resolver:
         return "{" + ", ".join(f'"{k}": {v}' for k, v in fields.items()) + "}"
 
     def _item(self, ref: Reference) -> str:
-        return "$states.input.item" if self.entry else "$" + item_variables(self.item_depth)[0]
+        base = "$states.input.item" if self.entry else "$" + item_variables(self.item_depth)[0]
+        return _path(base, ref.key)  # the span of `item.name` covers `.name` too
 
     def _index(self, ref: Reference) -> str:
         return "$states.input.index" if self.entry else "$" + item_variables(self.item_depth)[1]
