@@ -80,10 +80,14 @@ def lay_out(workflow: Workflow, dags: dict[tuple, graph.Dag], reporter: Reporter
     def level(path: tuple, tasks: dict[str, Task]) -> ir.Sequence:
         bodies = {tid: level((*path, tid, "tasks"), t.tasks) for tid, t in tasks.items() if t.tasks}
         sequence, added = ir.build(dags[path], tasks, bodies, DEFAULT_ESTIMATE_MS)
+        waits: dict[str, list[str]] = {}
         for wait in added:
-            reporter.warning((*path, wait.task, "needs"),
-                             f"'{wait.task}' will also wait for '{wait.waits_for}': Step Functions' "
-                             "Parallel states cannot express this DAG exactly (set 'estimate' on slow tasks to guide the layout)")
+            waits.setdefault(wait.task, []).append(wait.waits_for)
+        for task, before in waits.items():
+            names = ", ".join(f"'{b}'" for b in before)
+            reporter.warning((*path, task, "needs"),
+                             f"'{task}' will also wait for {names}: Step Functions' Parallel states cannot "
+                             "express this DAG exactly (set 'estimate' on slow tasks to guide the layout)")
         added_all.extend(added)
         return sequence
 

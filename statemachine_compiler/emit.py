@@ -203,7 +203,7 @@ class Emitter:
         branches, assign = [], {}
         for index, branch in enumerate(step.branches):
             path = (*scope.path, (id(step), index))
-            exported = [t for t in branch.task_ids() if t in self.needed]
+            exported = [t for t in branch.task_ids if t in self.needed]
             branch_states: dict = {}
             funnel = Funnel(self, branch, branch_states) if self.workflow.errors else None
             # An entry Parallel's branches start the iteration too: they read item from input.
@@ -336,7 +336,7 @@ def _foreach(emitter: Emitter, step: TaskStep, states: dict, scope: Scope, resol
     body_states: dict = {}
     funnel = Funnel(emitter, body, body_states) if emitter.workflow.errors else None
     path = (*scope.path, (id(step),))
-    iteration = Scope(end=_iteration_output(body.task_ids(), len(path)), path=path, entry=True,
+    iteration = Scope(end=_iteration_output(body.task_ids, len(path)), path=path, entry=True,
                       item_depth=len(path), funnel=funnel)
     start = emitter.sequence(body, body_states, None, iteration)
     state = {"Type": "Map", "Items": value(step.task.inputs["items"], resolve), "ItemSelector": ITEM_SELECTOR,

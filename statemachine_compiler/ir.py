@@ -5,6 +5,7 @@ ASL states. Foreach tasks carry their own nested body.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import series_parallel, task_types
 from .graph import Dag
@@ -31,7 +32,8 @@ Step = TaskStep | ParallelStep
 class Sequence:
     steps: tuple[Step, ...]
 
-    def task_ids(self) -> list[str]:
+    @cached_property
+    def task_ids(self) -> tuple[str, ...]:
         """Ids of the tasks this sequence runs at its own level (foreach bodies excluded)."""
         ids: list[str] = []
         for step in self.steps:
@@ -39,8 +41,8 @@ class Sequence:
                 ids.append(step.id)
             else:
                 for branch in step.branches:
-                    ids += branch.task_ids()
-        return ids
+                    ids += branch.task_ids
+        return tuple(ids)
 
     def first_task(self) -> str:
         step = self.steps[0]
