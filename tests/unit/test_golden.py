@@ -20,10 +20,6 @@ MAX_STATE_NAME = 80
 STATELINT_JSONATA_WAIT = re.compile(r'\.(Seconds|Timestamp) is "\{%.*%\}" but should be ')
 
 
-def _compile(path: Path):
-    return compile_file(path)
-
-
 def _expected_path(workflow: Path) -> Path:
     return workflow.with_name(workflow.stem + ".asl.json")
 
@@ -60,7 +56,7 @@ def test_every_fixture_has_a_golden_file(request):
 
 @workflows
 def test_asl_matches_golden_file(workflow, request):
-    actual = _render(_compile(workflow).asl)
+    actual = _render(compile_file(workflow).asl)
     expected_path = _expected_path(workflow)
     if request.config.getoption("--update-golden"):
         expected_path.write_text(actual, encoding="utf-8")
@@ -70,19 +66,19 @@ def test_asl_matches_golden_file(workflow, request):
 
 @workflows
 def test_asl_passes_statelint(workflow):
-    problems = Linter.validate(_compile(workflow).asl)
+    problems = Linter.validate(compile_file(workflow).asl)
     assert [p for p in problems if not STATELINT_JSONATA_WAIT.search(p)] == []
 
 
 @workflows
 def test_state_names_fit_step_functions(workflow):
-    too_long = [name for name, _ in _states(_compile(workflow).asl["States"]) if len(name) > MAX_STATE_NAME]
+    too_long = [name for name, _ in _states(compile_file(workflow).asl["States"]) if len(name) > MAX_STATE_NAME]
     assert too_long == []
 
 
 @workflows
 def test_every_task_is_a_state_of_its_own_name(workflow):
-    compiled = _compile(workflow)
+    compiled = compile_file(workflow)
     names = {name for name, _ in _states(compiled.asl["States"])}
     ids = set(_task_ids(compiled.workflow.tasks)) | set(_task_ids(compiled.workflow.errors or {}))
     assert ids - names == set()
@@ -93,7 +89,7 @@ def test_every_task_is_a_state_of_its_own_name(workflow):
     ("ref_charge", "payments/stripe", "charge"),
 ])
 def test_reference_plugin_example_warns_its_inputs_were_not_checked(fixture, plugin, task):
-    compiled = _compile(FIXTURES / f"{fixture}.yaml")
+    compiled = compile_file(FIXTURES / f"{fixture}.yaml")
     assert [(w.field, w.message) for w in compiled.warnings] == [
         (f"tasks.{task}.type", f"plugin '{plugin}' is not installed here: the inputs of '{task}' were not checked"),
     ]
@@ -101,4 +97,4 @@ def test_reference_plugin_example_warns_its_inputs_were_not_checked(fixture, plu
 
 @pytest.mark.parametrize("fixture", ["ref_daily_sync", "ref_enrich_ts"])
 def test_reference_core_example_compiles_without_warnings(fixture):
-    assert _compile(FIXTURES / f"{fixture}.yaml").warnings == []
+    assert compile_file(FIXTURES / f"{fixture}.yaml").warnings == []
