@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from croniter import croniter
 
 from . import durations, task_types
-from .diagnostics import Reporter, did_you_mean
+from .diagnostics import Reporter, describe, did_you_mean
 from .expressions import EXECUTION_FIELDS, ROOTS, TASK_FIELDS, ExpressionError, has_template, parse_template
 from .graph import Dag
 from .model import Task, Workflow
@@ -27,6 +27,7 @@ class Reads:
     item: bool = False
     error: bool = False
     secrets: bool = False
+    foreach: frozenset[str] = frozenset()  # the core/foreach tasks this place runs inside
 
 
 def check(workflow: Workflow, dags: dict[tuple, Dag], reporter: Reporter) -> None:
@@ -61,7 +62,8 @@ def _outer_reads(workflow: Workflow, dags: dict[tuple, Dag], path: tuple) -> Rea
     parent_path, foreach_id = path[:-2], path[-2]
     parent = _outer_reads(workflow, dags, parent_path)
     ready = parent.tasks | dags[parent_path].ancestors[foreach_id]
-    return Reads(ready, parent.known | set(_tasks_at(workflow, parent_path)), item=True, error=parent.error)
+    return Reads(ready, parent.known | set(_tasks_at(workflow, parent_path)), item=True, error=parent.error,
+                 foreach=parent.foreach | {foreach_id})
 
 
 def _check_workflow_fields(workflow: Workflow, reporter: Reporter) -> None:
@@ -75,7 +77,8 @@ def _check_workflow_fields(workflow: Workflow, reporter: Reporter) -> None:
         if spec.default is not None and spec.required:
             reporter.error(("inputs", name, "required"), "an input with a default cannot be required")
         if spec.default is not None and spec.enum is not None and spec.default not in spec.enum:
-            reporter.error(("inputs", name, "default"), f"default {spec.default!r} is not one of enum {spec.enum}")
+            reporter.error(("inputs", name, "default"), f"default {spec.default!r} is not one of enum {spec.enum}: "
+                           "change the default or add it to enum")
     if workflow.timeout is not None:
         _whole_seconds(("timeout",), workflow.timeout, reporter)
     if len(set(workflow.secrets)) != len(workflow.secrets):
@@ -91,7 +94,7 @@ def _check_trigger(workflow: Workflow, path: tuple, trigger, reporter: Reporter)
     if trigger.webhook is not None:
         for key in ("timezone", "inputs"):
             if getattr(trigger, key) is not None:
-                reporter.error((*path, key), f"'{key}' only applies to cron triggers")
+                reporter.error((*path, key), f"'{key}' only applies to cron triggers: remove it")
         secret = trigger.webhook.secret
         if trigger.webhook.auth == "none" and secret:
             reporter.error((*path, "webhook", "secret"), "auth 'none' takes no secret")
@@ -104,7 +107,8 @@ def _check_trigger(workflow: Workflow, path: tuple, trigger, reporter: Reporter)
         try:
             zoneinfo.ZoneInfo(trigger.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            reporter.error((*path, "timezone"), f"unknown timezone '{trigger.timezone}': use an IANA name such as Europe/Paris")
+            hint = did_you_mean(trigger.timezone, zoneinfo.available_timezones())
+            reporter.error((*path, "timezone"), f"unknown timezone '{trigger.timezone}': use an IANA name such as Europe/Paris{hint}")
     for key in trigger.inputs or {}:
         if key not in workflow.inputs:
             reporter.error((*path, "inputs", key), f"no input '{key}' is declared in inputs{did_you_mean(key, workflow.inputs)}")
@@ -118,9 +122,21 @@ def _check_express(workflow: Workflow, reporter: Reporter) -> None:
             reporter.error((*path, "type"), "express workflows cannot wait for an approval: use mode standard")
         if task.type == "core/subflow" and task.inputs.get("wait", True) is not False:
             reporter.error((*path, "type"), "express workflows cannot wait for a subflow: use mode standard or wait: false")
-        ms = _duration_value(task.inputs.get("duration"))
-        if task.type == "core/sleep" and (ms is None or ms > EXPRESS_LIMIT_MS):
-            reporter.error((*path, "inputs"), "express workflows cannot sleep longer than 5m: use mode standard")
+        if task.type == "core/sleep":
+            _check_express_sleep(path, task, reporter)
+
+
+def _check_express_sleep(path: tuple, task: Task, reporter: Reporter) -> None:
+    if "until" in task.inputs:
+        reporter.error((*path, "inputs", "until"), "express workflows cannot sleep until a time (a run lasts at most 5m): "
+                       "use a duration of at most 5m, or mode standard")
+        return
+    ms = _duration_value(task.inputs.get("duration"))
+    if ms is None and has_template(task.inputs.get("duration")):
+        reporter.error((*path, "inputs", "duration"), "express workflows cannot sleep for a computed duration "
+                       "(a run lasts at most 5m): write a fixed duration of at most 5m, or use mode standard")
+    elif ms is not None and ms > EXPRESS_LIMIT_MS:
+        reporter.error((*path, "inputs", "duration"), "express workflows cannot sleep longer than 5m: shorten it, or use mode standard")
 
 
 def _all_tasks(workflow: Workflow):
@@ -140,7 +156,8 @@ def _check_task_ids(workflow: Workflow, reporter: Reporter) -> None:
     for path, _ in _all_tasks(workflow):
         task_id = path[-1]
         if task_id in seen:
-            reporter.error(path, f"task id '{task_id}' is already used at {'.'.join(seen[task_id])}: task ids are unique in a workflow")
+            reporter.error(path, f"task id '{task_id}' is already used at {'.'.join(seen[task_id])}: "
+                           "task ids are unique in a workflow, foreach bodies included; rename one")
             continue
         seen[task_id] = path
         variable = task_variable(task_id)
@@ -163,7 +180,7 @@ def _check_task(workflow: Workflow, path: tuple, task: Task, reads: Reads, repor
             if key not in task_type.inputs:
                 reporter.error((*path, "inputs", key), f"{task.type} takes no input '{key}'{did_you_mean(key, task_type.inputs)}")
         for key in sorted(task_type.required - set(task.inputs)):
-            reporter.error((*path, "inputs"), f"{task.type} needs input '{key}'")
+            reporter.error((*path, "inputs", key), f"{task.type} needs input '{key}': add it under inputs")
     kind_check = _KIND_CHECKS.get(task_type.kind)
     if kind_check:
         kind_check(workflow, path, task, reporter)
@@ -186,13 +203,13 @@ def _check_fields(path: tuple, task: Task, task_type, reporter: Reporter) -> Non
         if getattr(task, field) is not None and task.type != owner:
             reporter.error((*path, field), f"'{field}' only applies to {owner} tasks")
     if not task_type.is_task_state and task.timeout is not None:
-        reporter.error((*path, "timeout"), f"{task.type} cannot have a timeout")
+        reporter.error((*path, "timeout"), f"{task.type} cannot have a timeout: {_NOT_A_TASK_STATE[task_type.kind]}; remove 'timeout'")
     # A Map state can be retried and caught; Pass and Wait states cannot.
     if task_type.kind in ("transform", "sleep"):
         if task.retry is not None:
-            reporter.error((*path, "retry"), f"{task.type} cannot be retried")
+            reporter.error((*path, "retry"), f"{task.type} cannot be retried: it cannot fail; remove 'retry'")
         if task.on_error is not None:
-            reporter.error((*path, "on_error"), f"{task.type} cannot fail, so it takes no on_error")
+            reporter.error((*path, "on_error"), f"{task.type} cannot fail, so it takes no on_error: remove it")
 
 
 def _warn_unchecked_plugin(path: tuple, task: Task, reporter: Reporter) -> None:
@@ -204,17 +221,21 @@ def _warn_unchecked_plugin(path: tuple, task: Task, reporter: Reporter) -> None:
 
 def _check_code(workflow: Workflow, path: tuple, task: Task, reporter: Reporter) -> None:
     if task.language is None:
-        reporter.error(path, "core/code needs 'language': python, javascript, typescript or bash")
+        reporter.error((*path, "language"), "core/code needs 'language': add python, javascript, typescript or bash")
     elif task.language not in task_types.CODE_LANGUAGES:
-        reporter.error((*path, "language"), f"unknown language '{task.language}'{did_you_mean(task.language, task_types.CODE_LANGUAGES)}: use python, javascript, typescript or bash")
-    if (task.source is None) == (task.file is None):
-        reporter.error(path, "core/code needs exactly one of 'source' or 'file'")
+        hint = did_you_mean(task.language, task_types.CODE_LANGUAGES)
+        reporter.error((*path, "language"), f"unknown language '{task.language}': use python, javascript, typescript or bash{hint}")
+    if task.source is not None and task.file is not None:
+        reporter.error((*path, "file"), "core/code takes 'source' or 'file', not both: remove one")
+    elif task.source is None and task.file is None:
+        reporter.error((*path, "source"), "core/code needs its code: add 'source' (the code itself) or 'file' (a path relative to the workflow)")
 
 
 def _check_sleep(workflow: Workflow, path: tuple, task: Task, reporter: Reporter) -> None:
-    given = [k for k in ("duration", "until") if k in task.inputs]
-    if len(given) != 1:
-        reporter.error((*path, "inputs"), "core/sleep needs exactly one of 'duration' or 'until'")
+    if "duration" in task.inputs and "until" in task.inputs:
+        reporter.error((*path, "inputs", "until"), "core/sleep takes 'duration' or 'until', not both: remove one")
+    elif "duration" not in task.inputs and "until" not in task.inputs:
+        reporter.error((*path, "inputs", "duration"), "core/sleep needs 'duration' (e.g. 30s) or 'until' (a timestamp) under inputs")
     duration = task.inputs.get("duration")
     if duration is not None and not has_template(duration):
         ms = _duration_value(duration)
@@ -226,13 +247,13 @@ def _check_sleep(workflow: Workflow, path: tuple, task: Task, reporter: Reporter
 
 def _check_foreach(workflow: Workflow, path: tuple, task: Task, reporter: Reporter) -> None:
     if not task.tasks:
-        reporter.error(path, "core/foreach needs 'tasks': the tasks to run for each item")
+        reporter.error((*path, "tasks"), "core/foreach needs 'tasks': add the tasks to run for each item (they read item and index)")
     concurrency = task.inputs.get("concurrency")
     if concurrency is not None and (not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 0):
         reporter.error((*path, "inputs", "concurrency"), "concurrency is a whole number (0 = no limit)")
     items = task.inputs.get("items")
     if items is not None and not isinstance(items, list) and not (has_template(items) and _single(items)):
-        reporter.error((*path, "inputs", "items"), "items is a list or one expression such as '{{ tasks.list.output }}'")
+        reporter.error((*path, "inputs", "items"), f"items is {describe(items)}: write a list or one expression such as '{{{{ tasks.list.output }}}}'")
 
 
 def _check_approval(workflow: Workflow, path: tuple, task: Task, reporter: Reporter) -> None:
@@ -248,7 +269,7 @@ def _check_approval(workflow: Workflow, path: tuple, task: Task, reporter: Repor
 def _check_subflow(workflow: Workflow, path: tuple, task: Task, reporter: Reporter) -> None:
     target = task.inputs.get("workflow")
     if target is not None and not (isinstance(target, str) and _is_workflow_ref(target)):
-        reporter.error((*path, "inputs", "workflow"), "workflow is the id of another workflow, optionally 'namespace/id'")
+        reporter.error((*path, "inputs", "workflow"), f"{describe(target)} is not a workflow id: write the id of another workflow, optionally as 'namespace/id'")
     if not isinstance(task.inputs.get("inputs", {}), dict):
         reporter.error((*path, "inputs", "inputs"), "inputs of a subflow is a mapping of the child's inputs")
     if not isinstance(task.inputs.get("wait", True), bool):
@@ -259,6 +280,13 @@ def _check_lambda(workflow: Workflow, path: tuple, task: Task, reporter: Reporte
     if task.type == "core/code":
         _check_code(workflow, path, task, reporter)
 
+
+# Why a type that is not a Task state cannot have a timeout.
+_NOT_A_TASK_STATE = {
+    "transform": "it runs as a Pass state, which finishes at once",
+    "sleep": "it runs as a Wait state, whose duration is its limit",
+    "foreach": "set a timeout on the tasks inside it instead",
+}
 
 _KIND_CHECKS = {"lambda": _check_lambda, "sleep": _check_sleep, "foreach": _check_foreach,
                 "approval": _check_approval, "subflow": _check_subflow}
@@ -283,7 +311,8 @@ def _duration_value(value: object) -> int | None:
 
 def _whole_seconds(path: tuple, ms: int, reporter: Reporter) -> None:
     if ms % 1000:
-        reporter.error(path, "Step Functions counts this in whole seconds: write e.g. 1s or 30s")
+        reporter.error(path, f"{durations.format_ms(ms)} is not a whole number of seconds, which Step Functions "
+                       "needs here: write e.g. 1s or 30s")
 
 
 def _check_single_expression(text: str, path: tuple, reads: Reads, workflow: Workflow, reporter: Reporter) -> None:
@@ -319,8 +348,8 @@ def _reference_problems(expression, reads: Reads, workflow: Workflow) -> list[st
     problems = []
     for ref in expression.references:
         if ref.root not in ROOTS:
-            problems.append(f"unknown name '{ref.root}' in '{{{{ {expression.text} }}}}'{did_you_mean(ref.root, ROOTS)}: "
-                            "expressions read inputs, tasks, trigger, execution, item, index, error, attempt, secrets")
+            problems.append(f"unknown name '{ref.root}' in '{{{{ {expression.text} }}}}': expressions read inputs, tasks, "
+                            f"trigger, execution, item, index, error, attempt, secrets{did_you_mean(ref.root, ROOTS)}")
         elif ref.root == "tasks":
             problems += _task_reference_problems(ref, reads)
         elif ref.root == "inputs" and ref.key is not None and ref.key not in workflow.inputs:
@@ -343,6 +372,9 @@ def _task_reference_problems(ref, reads: Reads) -> list[str]:
         return [f"tasks.{ref.key} has no field '{ref.field}': use output, status or error"]
     if ref.key in reads.tasks:
         return []
+    if ref.key in reads.foreach:
+        return [f"'{ref.key}' is the core/foreach these tasks run in: its output exists only once every item is done; "
+                "read item and index here"]
     if ref.key in reads.known:
         return [f"task '{ref.key}' is not guaranteed to have run yet: add it to needs (directly or through another task)"]
     return [f"unknown task '{ref.key}'{did_you_mean(ref.key, reads.known | reads.tasks)}"]

@@ -100,3 +100,18 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' — did you mean 'x'?' when a close match exists, else ''."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" — did you mean '{close[0]}'?" if close else ""
+
+
+def describe(value: object) -> str:
+    """A YAML value as a message names it: "a list", "the number 5", "the text 'x'"."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the text '{value}'"

@@ -60,25 +60,28 @@ def build(tasks: dict[str, object], reporter: Reporter, path: tuple = ("tasks",)
         for i, need in enumerate(task.needs):
             where = (*path, task_id, "needs", i)
             if need == task_id:
-                reporter.error(where, f"task '{task_id}' cannot need itself")
+                reporter.error(where, f"task '{task_id}' cannot need itself: remove '{need}' from its needs")
             elif need not in tasks:
                 hint = did_you_mean(need, tasks)
                 reporter.error(where, f"unknown task '{need}' in needs of '{task_id}'{hint}")
             elif need in kept:
-                reporter.error(where, f"'{need}' is listed twice in needs of '{task_id}'")
+                reporter.error(where, f"'{need}' is listed twice in needs of '{task_id}': remove one")
             else:
                 kept.append(need)
         needs[task_id] = tuple(kept)
     dag = Dag(tuple(tasks), needs)
     if cycle := find_cycle(dag):
-        first = cycle[0]
-        reporter.error((*path, first, "needs"), f"the tasks form a cycle: {' → '.join(cycle)}")
+        reporter.error((*path, cycle[0], "needs"), f"the tasks form a cycle: {' → '.join(cycle)} "
+                       "(each task needs the one before it): remove one of these needs")
         return None
     return dag
 
 
 def find_cycle(dag: Dag) -> list[str] | None:
-    """One cycle as a path that returns to its start (a → b → a), or None."""
+    """One cycle as a path that returns to its start (a → b → a), or None.
+
+    The path starts at its earliest-declared task, so the message reads like the file.
+    """
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     stack: list[str] = []
 
@@ -87,9 +90,8 @@ def find_cycle(dag: Dag) -> list[str] | None:
         stack.append(node)
         for parent in dag.needs[node]:
             if state.get(parent) == 1:
-                start = stack.index(parent)
                 # needs point backwards in time: reverse to read in execution order.
-                return list(reversed(stack[start:])) + [stack[-1]]
+                return _from_first(list(reversed(stack[stack.index(parent):])), dag.nodes)
             if parent not in state and (found := visit(parent)):
                 return found
         stack.pop()
@@ -100,3 +102,10 @@ def find_cycle(dag: Dag) -> list[str] | None:
         if node not in state and (found := visit(node)):
             return found
     return None
+
+
+def _from_first(loop: list[str], declared: tuple[str, ...]) -> list[str]:
+    """The loop rotated to start (and end) at the task declared first."""
+    start = min(range(len(loop)), key=lambda i: declared.index(loop[i]))
+    rotated = loop[start:] + loop[:start]
+    return rotated + [rotated[0]]

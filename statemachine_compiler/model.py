@@ -17,6 +17,8 @@ SECRET_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
 
 def _duration_ms(value: object) -> int:
     ms = durations.parse_ms(value)
+    if ms is None and isinstance(value, str) and value.strip().startswith("-"):
+        raise ValueError(f"'{value}' is negative: a duration must be longer than zero")
     if ms is None:
         raise ValueError(f"'{value}' is not a duration: {durations.HINT}")
     if ms <= 0:
