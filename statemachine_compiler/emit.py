@@ -227,11 +227,12 @@ class Emitter:
         return name
 
     def finish(self, state: dict, assign: dict[str, str], after: str | None, scope: Scope) -> None:
-        """Assign, then either Next or End with the scope's Output."""
-        state.update(_assign(assign))
+        """Assign and Next; or, where the scope ends, End with the scope's Output."""
         if after:
+            state.update(_assign(assign))
             state["Next"] = after
         else:
+            # The Output carries whatever outlives the scope: assigning it too would be waste.
             state["Output"] = scope.end(assign)
             state["End"] = True
 
