@@ -29,7 +29,7 @@ LAMBDA_SERVICE_RETRY = {
     "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2.0, "JitterStrategy": "FULL",
 }
 ITEM_SELECTOR = {"item": "{% $states.context.Map.Item.Value %}", "index": "{% $states.context.Map.Item.Index %}"}
-SKIPPED = '{"status": "SKIPPED"}'
+SKIPPED = '{"status": "SKIPPED", "output": null}'
 MAX_NAME = 80
 
 
@@ -93,7 +93,9 @@ class Emitter:
         self.homes: dict[str, tuple] = {}  # task id -> the scope path where it runs
         self.names: set[str] = set()
         self.error_target: str | None = None
-        defaults = {k: spec.default for k, spec in workflow.inputs.items() if spec.default is not None}
+        # An optional input left out reads as its default, or null: Step Functions fails on nothing.
+        defaults = {k: spec.default for k, spec in workflow.inputs.items()
+                    if spec.default is not None or spec.required is False}
         self.base_resolver = Resolver(workflow.id, input_defaults=defaults)
 
     def emit(self, main: Sequence, errors: Sequence | None) -> dict:
@@ -189,7 +191,7 @@ class Emitter:
         if step.task.on_error == "continue":
             assign = {}
             if step.id in self.needed:
-                assign[task_variable(step.id, scope.depth)] = f'{{"status": "FAILED", "error": {error_record(step.id)}}}'
+                assign[task_variable(step.id, scope.depth)] = f'{{"status": "FAILED", "output": null, "error": {error_record(step.id)}}}'
             if entry and scope.assigns_item:
                 assign.update(scope.entry_assign())
             return {**caught, "Next": exit_name(), **_assign(assign)}

@@ -54,7 +54,8 @@ class Resolver:
     """Turns a DSL name into the JSONata that reads it from the current state."""
 
     workflow: str
-    # Declared defaults: applied here, so a run started from any client sees them.
+    # Declared defaults (null for optional inputs): applied here, so a run started from any
+    # client sees them.
     input_defaults: dict = field(default_factory=dict)
     # Variables assigned by the state being rendered: Output cannot see its own Assign.
     same_state: dict[str, str] = field(default_factory=dict)
