@@ -23,7 +23,7 @@ def compile_or_fail(file: str):
 def invalid_workflow(exc: CompileError) -> CliError:
     first = exc.diagnostics[0]
     return CliError(str(first), INVALID, "invalid_workflow", where=_where(first),
-                    details=[str(d) for d in exc.diagnostics[1:]],
+                    details=[f"error: {d}" for d in exc.diagnostics[1:]],  # as validate prints them
                     data={"diagnostics": [d.to_dict() for d in exc.diagnostics]})
 
 

@@ -28,6 +28,9 @@ for command in compile_commands.COMMANDS:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     as_json = "--json" in args
+    if as_json:
+        # `--json` is global, but people write it last (`statemill compile f.yaml --json`).
+        args = ["--json", *(arg for arg in args if arg != "--json")]
     try:
         result = cli.main(args=args, prog_name="statemill", standalone_mode=False)
     except CliError as exc:
