@@ -13,4 +13,3 @@ FUNCTIONS: dict[str, str] = {
     platform.CODE_RUNNERS["javascript"]: "statemill.runtime.code.runner:handle_javascript",
     platform.CODE_RUNNERS["bash"]: "statemill.runtime.code.runner:handle_bash",
 }
-

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from statemill.runtime.errors import InputError
+from statemill.runtime.inputs import expected, is_a, json_type
 
 SUPPORTED_VERSIONS = (1,)
 
@@ -30,7 +31,7 @@ class TaskEvent:
     def parse(cls, event: Any) -> "TaskEvent":
         """Check the event's shape; anything wrong is an InputError naming the field."""
         if not isinstance(event, dict):
-            raise InputError(f"the task event must be a JSON object, got {_json_type(event)}")
+            raise InputError(f"the task event must be a JSON object, got {json_type(event)}")
         version = event.get("v", 1)
         if version not in SUPPORTED_VERSIONS:
             raise InputError(
@@ -71,14 +72,7 @@ def _expect(event: dict, name: str, kind, required: bool = False) -> None:
         if required:
             raise InputError(f"the task event has no '{name}' field")
         return
-    # bool is an int in Python, never a valid attempt or timeout.
-    if not isinstance(value, kind) or isinstance(value, bool):
-        expected = kind.__name__ if isinstance(kind, type) else "number"
-        raise InputError(f"task event field '{name}' must be {expected}, got {_json_type(value)}")
-
-
-def _json_type(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "a number" if isinstance(value, (int, float)) else "a value")
+    if not is_a(value, kind):
+        raise InputError(
+            f"task event field '{name}' must be {expected(kind)}, got {json_type(value)}"
+        )

@@ -17,11 +17,8 @@ def field(inputs: dict, name: str, kind: type | tuple[type, ...], default: Any =
         if default is _MISSING:
             raise InputError(f"input '{name}' is required")
         return default
-    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _kinds(kind)):
-        names = " or ".join(k.__name__ for k in _kinds(kind))
-        raise InputError(
-            f"input '{name}' must be {names}, got {type(value).__name__}: {value!r:.80}"
-        )
+    if not is_a(value, kind):
+        raise InputError(f"input '{name}' must be {expected(kind)}, got {json_type(value)}")
     return value
 
 
@@ -38,5 +35,31 @@ def duration_seconds(inputs: dict, name: str, default: float) -> float:
     return float(value)
 
 
-def _kinds(kind) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
+def is_a(value: Any, kind: type | tuple[type, ...]) -> bool:
+    """isinstance, except that a JSON boolean is not a number."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return isinstance(value, kinds) and (not isinstance(value, bool) or bool in kinds)
+
+
+_JSON_NAMES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+}
+
+
+def expected(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if set(kinds) == {int, float}:
+        return "a number"
+    return " or ".join(_JSON_NAMES.get(k, k.__name__) for k in kinds)
+
+
+def json_type(value: Any) -> str:
+    """How a JSON reader would name the type of `value`."""
+    if value is None:
+        return "null"
+    return _JSON_NAMES.get(type(value), type(value).__name__)
