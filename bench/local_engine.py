@@ -6,14 +6,15 @@
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from statemill.local.engine import LocalEngine, placeholder_name
+from statemachine_compiler import placeholders
+from statemill.local.engine import LocalEngine
 
 RUNS = 30
 
 
 def task(next_state=None, variables=0):
     state = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-             "Arguments": {"FunctionName": f"${{{placeholder_name('noop')}}}",
+             "Arguments": {"FunctionName": placeholders.function_arn("noop"),
                            "Payload": {"x": "{% $states.input.x %}"}},
              "Assign": {"last": "{% $states.result.Payload %}"},
              "Output": "{% $states.input %}"}

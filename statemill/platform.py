@@ -4,6 +4,7 @@ Used by the CDK constructs (infra/) and by the local engine's provisioner, so th
 cloud targets cannot drift. Plain data only: importing this module costs nothing.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 # Lambda functions of the platform, by the name the compiler's placeholders use.
@@ -42,6 +43,18 @@ PLUGIN_PREFIX = "plugins/"
 def resource_name(stage: str, logical_name: str) -> str:
     """The physical name of a table, bucket or function for a stage: statemill-dev-registry."""
     return f"statemill-{stage}-{logical_name}".replace("_", "-")
+
+
+def state_machine_name(stage: str, namespace: str, workflow: str) -> str:
+    """The state machine of a workflow: statemill-dev-team_data--daily_sync (at most 80 chars).
+
+    Namespaces hold no '-', so the first '--' always separates namespace from workflow id.
+    """
+    name = f"statemill-{stage}-{namespace.replace('.', '_')}--{workflow}"
+    if len(name) <= 80:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[:71]}-{digest}"
 
 
 # Environment variables through which the CDK app (or the local engine) tells a Lambda

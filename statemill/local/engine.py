@@ -2,7 +2,7 @@
 
     with LocalEngine(time_scale=0) as engine:
         engine.register_function("task_runner", handler)          # handler(event, context)
-        arn = engine.deploy("daily_sync", asl_dict)                # ${Statemill…Arn} substituted
+        arn = engine.deploy("daily_sync", asl_dict)                # placeholders substituted
         result = engine.run(arn, {"inputs": {...}})                # ExecutionResult
 
 Lambda tasks run as Python calls (statemill.local.functions); the platform's DynamoDB
@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -23,13 +22,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
 
+from statemachine_compiler import placeholders
 from statemill import platform
 from statemill.local.functions import FunctionRoutes, Handler, platform_entrypoints
 from statemill.local.history import StateEvent, state_events
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/statemill-local-states"
-_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 _POLL_FIRST_SECONDS = 0.002
 _POLL_MAX_SECONDS = 0.05
 
@@ -51,21 +50,6 @@ class ExecutionResult:
     @property
     def done(self) -> bool:
         return self.status != "RUNNING"
-
-
-def placeholder_name(function_name: str) -> str:
-    """task_runner -> StatemillTaskRunnerArn: the placeholder the compiler writes."""
-    return "Statemill" + "".join(p.capitalize() for p in function_name.split("_")) + "Arn"
-
-
-def substitute(text: str, values: Mapping[str, str]) -> str:
-    """Replace every `${Name}`; an unknown name is an error, never left in the ASL."""
-    def value_of(match: re.Match[str]) -> str:
-        if match.group(1) not in values:
-            raise EngineError(f"ASL placeholder ${{{match.group(1)}}} has no value; known: "
-                              f"{', '.join(sorted(values))}. Pass it in substitutions=.")
-        return values[match.group(1)]
-    return _PLACEHOLDER.sub(value_of, text)
 
 
 class LocalEngine:
@@ -171,21 +155,38 @@ class LocalEngine:
         """Route Lambda `name` to `handler(event, context)` (or a "module:callable")."""
         self._routes.register(name, handler)
 
-    def substitutions(self) -> dict[str, str]:
-        """Placeholder -> value for every routed function and platform resource."""
-        names = {*platform.FUNCTIONS, *self._routes.names()}
-        values = {placeholder_name(name): self.function_arn(name) for name in names}
-        values["StatemillBucket"] = platform.resource_name(self.stage, platform.BUCKET)
-        return values
+    def state_machine_arn(self, name: str) -> str:
+        return f"arn:aws:states:{self.region}:{ACCOUNT_ID}:stateMachine:{name}"
+
+    def resolve_placeholder(self, name: str, argument: str | None) -> str | None:
+        """The value of a compiler placeholder on this engine (None: not one it knows)."""
+        if name == placeholders.FUNCTION_ARN:
+            return self.function_arn(argument)
+        if name == placeholders.WORKFLOW_ARN:
+            namespace, _, workflow = argument.partition("/")
+            return self.state_machine_arn(platform.state_machine_name(self.stage, namespace, workflow))
+        return None
 
     # --- state machines ------------------------------------------------------------------------
 
     def deploy(self, name: str, definition: Mapping[str, Any] | str, *,
                substitutions: Mapping[str, str] | None = None, type: str = "STANDARD") -> str:
-        """Create the state machine, or update it when it exists; returns its ARN."""
+        """Create the state machine, or update it when it exists; returns its ARN.
+
+        Compiler placeholders are resolved: `substitutions` maps whole placeholders
+        (`${StatemillWorkflowVersion}`) to values; functions and workflows resolve here.
+        """
         text = definition if isinstance(definition, str) else json.dumps(definition)
-        text = substitute(text, {**self.substitutions(), **(substitutions or {})})
-        arn = f"arn:aws:states:{self.region}:{ACCOUNT_ID}:stateMachine:{name}"
+        given = dict(substitutions or {})
+
+        def resolve(placeholder: str, argument: str | None) -> str | None:
+            written = f"${{{placeholder}{':' + argument if argument else ''}}}"
+            return given[written] if written in given else self.resolve_placeholder(placeholder, argument)
+        try:
+            text = placeholders.substitute(text, resolve)
+        except placeholders.UnresolvedPlaceholder as exc:
+            raise EngineError(f"{exc.args[0]}: pass it in substitutions=") from None
+        arn = self.state_machine_arn(name)
         sfn = self.stepfunctions
         try:
             sfn.update_state_machine(stateMachineArn=arn, definition=text, roleArn=ROLE_ARN)

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from statemachine_compiler import placeholders
+
 from statemill.local.engine import LocalEngine
 
 JSONATA = "JSONata"
@@ -26,7 +28,7 @@ def invoke(function, payload, **state):
     return {
         "Type": "Task",
         "Resource": "arn:aws:states:::lambda:invoke",
-        "Arguments": {"FunctionName": f"${{Statemill{function.title().replace('_', '')}Arn}}",
+        "Arguments": {"FunctionName": placeholders.function_arn(function),
                       "Payload": payload},
         **state,
     }
@@ -343,7 +345,7 @@ def test_jsonata_error_is_caught_by_states_all(engine):
 def wait_for_token_machine():
     return machine({"approve": {
         "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-        "Arguments": {"FunctionName": "${StatemillNotifyArn}",
+        "Arguments": {"FunctionName": placeholders.function_arn("notify"),
                       "Payload": {"task": "approve", "task_token": "{% $states.context.Task.Token %}"}},
         "Output": "{% {'decision': $states.result} %}",
         "TimeoutSeconds": 30, "End": True}})

@@ -7,12 +7,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from statemill import platform
-from statemill.local.engine import EngineError, LocalEngine, placeholder_name, substitute
+from statemachine_compiler import placeholders
+from statemill.local.engine import EngineError, LocalEngine
 
 
 def invoke(function, payload, **state):
     return {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-            "Arguments": {"FunctionName": f"${{{placeholder_name(function)}}}", "Payload": payload},
+            "Arguments": {"FunctionName": placeholders.function_arn(function), "Payload": payload},
             **state}
 
 
@@ -26,21 +27,16 @@ def engine():
         yield engine
 
 
-def test_placeholder_names_follow_the_function_names():
-    assert placeholder_name("task_runner") == "StatemillTaskRunnerArn"
-    assert placeholder_name("code_runner_python") == "StatemillCodeRunnerPythonArn"
+def test_unknown_placeholder_is_an_error_naming_it(engine):
+    with pytest.raises(EngineError, match=r"\$\{StatemillNope\}"):
+        engine.deploy("nope", machine({"p": {"Type": "Pass", "Output": "${StatemillNope}", "End": True}}))
 
 
-def test_unknown_placeholder_is_an_error_naming_it():
-    with pytest.raises(EngineError, match=r"\$\{StatemillNopeArn\} has no value"):
-        substitute('{"f": "${StatemillNopeArn}"}', {"StatemillTaskRunnerArn": "arn"})
-
-
-def test_platform_functions_have_arns_in_this_region(engine):
-    values = engine.substitutions()
-    for name in platform.FUNCTIONS:
-        assert values[placeholder_name(name)] == (
-            f"arn:aws:lambda:us-east-1:123456789012:function:{name}")
+def test_placeholders_resolve_to_this_engines_functions_and_workflows(engine):
+    assert engine.resolve_placeholder(placeholders.FUNCTION_ARN, "task_runner") == (
+        "arn:aws:lambda:us-east-1:123456789012:function:task_runner")
+    assert engine.resolve_placeholder(placeholders.WORKFLOW_ARN, "team.data/child") == (
+        "arn:aws:states:us-east-1:123456789012:stateMachine:statemill-local-team_data--child")
 
 
 def test_platform_tables_and_bucket_exist_with_their_key_schemas(engine):
@@ -84,9 +80,9 @@ def test_deploy_twice_updates_the_definition(engine):
 
 
 def test_extra_substitutions_are_applied(engine):
-    definition = machine({"p": {"Type": "Pass", "Output": "${Greeting}", "End": True}})
-    arn = engine.deploy("substituted", definition, substitutions={"Greeting": "hello"})
-    assert engine.run(arn, timeout=10).output == "hello"
+    definition = machine({"p": {"Type": "Pass", "Output": placeholders.WORKFLOW_VERSION, "End": True}})
+    arn = engine.deploy("substituted", definition, substitutions={placeholders.WORKFLOW_VERSION: "v7"})
+    assert engine.run(arn, timeout=10).output == "v7"
 
 
 def test_progress_names_the_state_of_each_task_event(engine):
@@ -144,7 +140,7 @@ def test_task_tokens_of_concurrent_executions_resolve_independently(engine):
     engine.register_function("notify", notify)
     arn = engine.deploy("approvals", machine({"wait": {
         "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-        "Arguments": {"FunctionName": "${StatemillNotifyArn}",
+        "Arguments": {"FunctionName": placeholders.function_arn("notify"),
                       "Payload": {"who": "{% $states.input.who %}",
                                   "token": "{% $states.context.Task.Token %}"}},
         "Output": "{% $states.result %}", "End": True}}))
