@@ -22,7 +22,7 @@ class TaskEvent:
     attempt: int = 1
     secrets: tuple[str, ...] = ()
     # Seconds this task may run (the task's `timeout`); None: the runner's default.
-    timeout: float | None = None
+    timeout_seconds: float | None = None
     code: dict[str, Any] | None = None
     plugin: dict[str, Any] | None = None
     task_token: str | None = None
@@ -45,7 +45,7 @@ class TaskEvent:
         _expect(event, "inputs", dict)
         _expect(event, "attempt", int)
         _expect(event, "secrets", list)
-        _expect(event, "timeout", (int, float))
+        _expect(event, "timeout_seconds", (int, float))
         _expect(event, "code", dict)
         _expect(event, "plugin", dict)
         _expect(event, "task_token", str)

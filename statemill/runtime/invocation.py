@@ -29,13 +29,15 @@ class Invocation:
     masker: Masker
     lambda_context: Any = None
 
-    def time_limit(self, default: float) -> float:
-        """Seconds the task may run: its own timeout (or `default`), within the Lambda's time."""
-        limit = self.event.timeout or default
+    def time_limit(self, seconds: float) -> float:
+        """`seconds`, cut down to the task's own timeout and to the Lambda's remaining time."""
+        limits = [seconds]
+        if self.event.timeout_seconds:
+            limits.append(self.event.timeout_seconds)
         remaining_ms = getattr(self.lambda_context, "get_remaining_time_in_millis", None)
         if remaining_ms is not None:
-            limit = min(limit, max(remaining_ms() / 1000 - _DEADLINE_MARGIN_SECONDS, 0.1))
-        return limit
+            limits.append(max(remaining_ms() / 1000 - _DEADLINE_MARGIN_SECONDS, 0.1))
+        return min(limits)
 
 
 Task = Callable[[Invocation], Any]

@@ -63,7 +63,7 @@ def test_parse_keeps_every_field_and_ignores_unknown_ones():
         "attempt": 2,
         "inputs": {"a": 1},
         "secrets": ["S"],
-        "timeout": 30,
+        "timeout_seconds": 30,
         "code": {"language": "python"},
         "plugin": {"name": "p"},
         "task_token": "tok",
@@ -72,7 +72,7 @@ def test_parse_keeps_every_field_and_ignores_unknown_ones():
 
     event = TaskEvent.parse(raw)
 
-    assert event.secrets == ("S",) and event.timeout == 30 and event.task_token == "tok"
+    assert event.secrets == ("S",) and event.timeout_seconds == 30 and event.task_token == "tok"
     assert event.code == {"language": "python"} and event.plugin == {"name": "p"}
 
 

@@ -40,7 +40,7 @@ def run_code(call: Invocation, runner: str) -> Any:
         )
     if not isinstance(source, str) or not source.strip():
         raise InputError("the code task has no source")
-    seconds = call.time_limit(DEFAULT_CODE_TIMEOUT_SECONDS)
+    seconds = call.time_limit(call.event.timeout_seconds or DEFAULT_CODE_TIMEOUT_SECONDS)
     memory_mb = call.services.settings.code_memory_mb
     with tempfile.TemporaryDirectory(prefix="statemill-code-") as root:
         runner_dir, workdir = Path(root, "runner"), Path(root, "work")

@@ -47,8 +47,10 @@ def get(call: Invocation) -> dict[str, Any] | None:
 
 
 def query(call: Invocation) -> dict[str, Any]:
-    """Rows of the table in key order, optionally those whose key starts with `prefix`."""
+    """Rows of the table in key order: those whose key starts with `prefix`, and whose data has
+    every field of `where` with an equal value (a filter applied here, not by DynamoDB)."""
     prefix = field(call.inputs, "prefix", str, "")
+    where = field(call.inputs, "where", dict, {})
     limit = field(call.inputs, "limit", int, DEFAULT_QUERY_LIMIT)
     if not 1 <= limit <= MAX_QUERY_LIMIT:
         raise InputError(f"input 'limit' must be between 1 and {MAX_QUERY_LIMIT}, got {limit}")
@@ -60,16 +62,22 @@ def query(call: Invocation) -> dict[str, Any]:
         "TableName": _table(call),
         "KeyConditionExpression": condition,
         "ExpressionAttributeValues": values,
-        "ScanIndexForward": not field(call.inputs, "descending", bool, False),
     }
     rows: list[dict] = []
     while len(rows) < limit:
-        page = call.services.dynamodb.query(**request, Limit=limit - len(rows))
-        rows += [_row(item) for item in page.get("Items", [])]
+        # With a filter, a page of `limit` rows may hold fewer matches: read whole pages then.
+        page_limit = {} if where else {"Limit": limit - len(rows)}
+        page = call.services.dynamodb.query(**request, **page_limit)
+        rows += [row for row in map(_row, page.get("Items", [])) if _matches(row["data"], where)]
         if "LastEvaluatedKey" not in page:
             break
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    rows = rows[:limit]
     return {"items": rows, "count": len(rows)}
+
+
+def _matches(data: Any, where: dict) -> bool:
+    return all(isinstance(data, dict) and data.get(k) == v for k, v in where.items())
 
 
 def delete(call: Invocation) -> dict[str, Any]:

@@ -30,7 +30,8 @@ def request_task(method: str | None):
 
 def notify_webhook(call: Invocation) -> dict[str, Any]:
     """POST `body` as JSON to `url`; any 2xx answer is success."""
-    inputs = {"url": call.inputs.get("url"), "json": call.inputs.get("body")}
+    inputs = {key: call.inputs.get(key) for key in ("url", "headers")}
+    inputs["json"] = call.inputs.get("body")
     response = _send(call, "POST", inputs)
     _check_status("POST", response, None)
     return {"status": response.status}

@@ -97,7 +97,12 @@ def test_code_that_loops_forever_is_stopped(services):
     started = time.monotonic()
 
     with pytest.raises(Timeout, match=r"the python code did not finish within 1 s and was stopped"):
-        run(services, "python", "def main(input):\n    while True:\n        pass\n", timeout=1)
+        run(
+            services,
+            "python",
+            "def main(input):\n    while True:\n        pass\n",
+            timeout_seconds=1,
+        )
 
     assert time.monotonic() - started < 10
     assert run(services, "python", "def main(input):\n    return 'still fine'\n") == "still fine"
@@ -106,7 +111,7 @@ def test_code_that_loops_forever_is_stopped(services):
 def test_a_timeout_kills_background_children_too(services):
     marker = f"statemill-orphan-{os.getpid()}"
     with pytest.raises(Timeout):
-        run(services, "bash", f"sleep 300 & exec -a {marker} sleep 300", timeout=1)
+        run(services, "bash", f"sleep 300 & exec -a {marker} sleep 300", timeout_seconds=1)
 
     time.sleep(0.2)
     assert (
@@ -136,7 +141,7 @@ def test_code_that_allocates_without_bound_is_stopped(aws, language, source, mes
     limited = make_services(code_memory_mb=256)
 
     with pytest.raises(CodeError, match=message):
-        run(limited, language, source, timeout=60)
+        run(limited, language, source, timeout_seconds=60)
 
     assert (
         run(limited, "python", "def main(input):\n    return len(bytearray(10_000_000))\n")

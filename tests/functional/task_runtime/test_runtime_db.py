@@ -40,7 +40,7 @@ def test_insert_without_key_makes_ordered_keys(services):
     assert [r["data"] for r in rows["items"]] == [0, 1, 2]
 
 
-def test_query_by_prefix_with_limit_and_order(services):
+def test_query_by_prefix_with_limit_in_key_order(services):
     for key in ("a1", "a2", "a3", "b1"):
         db(services, "insert", table="t", key=key, data=key)
 
@@ -48,12 +48,17 @@ def test_query_by_prefix_with_limit_and_order(services):
         "items": [{"key": "a1", "data": "a1"}, {"key": "a2", "data": "a2"}],
         "count": 2,
     }
-    assert [r["key"] for r in db(services, "query", table="t", descending=True)["items"]] == [
-        "b1",
-        "a3",
-        "a2",
-        "a1",
-    ]
+
+
+def test_query_where_filters_on_data_fields(services):
+    for key, colour in (("1", "red"), ("2", "blue"), ("3", "red"), ("4", "red")):
+        db(services, "insert", table="t", key=key, data={"colour": colour, "n": int(key)})
+    db(services, "insert", table="t", key="5", data="not an object")
+
+    reds = db(services, "query", table="t", where={"colour": "red"}, limit=2)
+
+    assert [r["data"]["n"] for r in reds["items"]] == [1, 3]
+    assert db(services, "query", table="t", where={"colour": "red", "n": 4})["count"] == 1
 
 
 def test_delete_reports_whether_a_row_was_there(services):

@@ -45,7 +45,9 @@ CASES = {
     ),
     "Statemill.Timeout": (
         platform.CODE_RUNNERS["bash"],
-        make_event("core/code", code={"language": "bash", "source": "sleep 10"}, timeout=0.5),
+        make_event(
+            "core/code", code={"language": "bash", "source": "sleep 10"}, timeout_seconds=0.5
+        ),
         "did not finish within 0.5 s",
     ),
     "Statemill.CodeError": (

@@ -131,9 +131,13 @@ def test_bad_inputs_are_input_errors(services):
 
 def test_notify_webhook_posts_the_body(services, http_server):
     result = handle(
-        make_event("core/notify.webhook", {"url": http_server.url, "body": {"text": "hi"}}),
+        make_event(
+            "core/notify.webhook",
+            {"url": http_server.url, "body": {"text": "hi"}, "headers": {"X-Signature": "sig"}},
+        ),
         services=services,
     )
 
     assert result == {"status": 200}
     assert json.loads(http_server.requests[0].body) == {"text": "hi"}
+    assert http_server.requests[0].headers["X-Signature"] == "sig"
