@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from . import compile_commands
+from . import compile_commands, run_command
 from .errors import INVALID, PLATFORM, CliError
 from .output import print_error, print_json
 
@@ -21,7 +21,7 @@ def cli(ctx: click.Context, target: str, as_json: bool, namespace: str | None) -
     ctx.obj = {"target": target, "json": as_json, "namespace": namespace}
 
 
-for command in compile_commands.COMMANDS:
+for command in (*compile_commands.COMMANDS, run_command.run):
     cli.add_command(command)
 
 

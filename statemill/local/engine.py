@@ -25,7 +25,8 @@ from typing import Any, Self
 from statemachine_compiler import placeholders
 from statemill import platform
 from statemill.local.functions import FunctionRoutes, Handler, platform_entrypoints
-from statemill.local.history import StateEvent, state_events
+from statemill.control.history import StateEvent, state_events
+from statemill.local.logs import ExecutionLogs
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/statemill-local-states"
@@ -76,6 +77,7 @@ class LocalEngine:
         self._saved_environment: dict[str, str | None] = {}
         self._mock: Any = None
         self._sfn: Any = None
+        self.logs = ExecutionLogs()
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -93,7 +95,10 @@ class LocalEngine:
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
         self._set_environment({"AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
+                               # Metrics are for CloudWatch; locally they would only flood stdout.
+                               "POWERTOOLS_METRICS_DISABLED": "true",
                                **platform_environment(self.stage), **self._extra_environment})
+        self.logs.attach()
         import boto3
 
         # Created inside the mock, once: boto3 client creation is not thread-safe, use is.
@@ -108,6 +113,7 @@ class LocalEngine:
             return
         self._mock.stop()
         self._mock = self._sfn = None
+        self.logs.detach()
         for key, value in self._saved_environment.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from statemill.local.history import state_events
+from statemill.control.history import state_events
 
 T = datetime(2026, 1, 1, tzinfo=UTC)
 
