@@ -52,21 +52,26 @@ class Services:
             return self._clients[service]
 
 
-_default: Services | None = None
+_explicit: Services | None = None
+_from_environment: Services | None = None
 _default_lock = threading.Lock()
 
 
 def default_services() -> Services:
-    """The Services of this process, read from the environment on first use."""
-    global _default
+    """The Services of this process: the one set explicitly, else one built from the
+    environment, rebuilt when the environment changes (the local engine sets it per stage)."""
+    global _from_environment
+    if _explicit is not None:
+        return _explicit
+    settings = Settings.from_env()
     with _default_lock:
-        if _default is None:
-            _default = Services()
-        return _default
+        if _from_environment is None or _from_environment.settings != settings:
+            _from_environment = Services(settings)
+        return _from_environment
 
 
 def set_default_services(services: Services | None) -> None:
-    """Replace the process-wide Services (the local engine's secret store, tests); None resets."""
-    global _default
-    with _default_lock:
-        _default = services
+    """Use `services` for every invocation without its own (the local engine's secret store,
+    tests); None goes back to the environment."""
+    global _explicit
+    _explicit = services
