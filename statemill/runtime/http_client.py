@@ -91,7 +91,9 @@ def _send_once(method, url, guard, headers, body, deadline, max_bytes) -> Respon
     else:
         pool = urllib3.HTTPConnectionPool(address, **pool_options)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    request_headers = {"Host": parts.netloc, "User-Agent": "statemill", **headers}
+    given = {name.lower() for name in headers}
+    defaults = {"Host": parts.netloc, "User-Agent": "statemill"}
+    request_headers = {k: v for k, v in defaults.items() if k.lower() not in given} | headers
     try:
         raw = pool.urlopen(
             method,

@@ -67,11 +67,12 @@ def run_sandboxed(
         size = 0
         for raw in _lines(process.stdout):
             on_line("stdout", _text(raw))
-            if size + len(raw) > capture_stdout_bytes:
-                outcome.stdout_overflowed = bool(capture_stdout_bytes)
-                continue
-            size += len(raw)
-            captured.append(raw)
+            if capture_stdout_bytes:
+                size += len(raw)
+                if size > capture_stdout_bytes:
+                    outcome.stdout_overflowed = True
+                else:
+                    captured.append(raw)
 
     def read_stderr() -> None:
         for raw in _lines(process.stderr):
@@ -87,15 +88,24 @@ def run_sandboxed(
         # Each reader keeps the caller's context: its log lines carry the task's ids and masking.
         reader.run = functools.partial(contextvars.copy_context().run, reader.run)
         reader.start()
-    try:
-        process.wait(timeout=limits.seconds)
-    except subprocess.TimeoutExpired:
+    def expire() -> None:
         outcome.timed_out = True
+        _kill_group(process.pid)
+
+    # A timer, not wait(timeout=): that polls with sleeps and adds up to 50 ms to every task.
+    deadline = threading.Timer(limits.seconds, expire)
+    deadline.start()
+    try:
+        process.wait()
+    finally:
+        deadline.cancel()
     # Also after a normal exit: background children must not outlive the task.
     _kill_group(process.pid)
     process.wait()
     for reader in readers:
         reader.join(_READ_AFTER_EXIT_SECONDS)
+    process.stdout.close()
+    process.stderr.close()
     outcome.returncode = process.returncode
     outcome.stdout = b"".join(captured).decode(errors="replace")
     outcome.stderr_tail = list(tail)
