@@ -252,12 +252,11 @@ class LocalEngine:
     # --- history -------------------------------------------------------------------------------
 
     def history(self, execution_arn: str) -> list[dict[str, Any]]:
-        """The raw get_execution_history events, oldest first."""
-        events: list[dict[str, Any]] = []
-        paginator = self.stepfunctions.get_paginator("get_execution_history")
-        for page in paginator.paginate(executionArn=execution_arn):
-            events.extend(page["events"])
-        return events
+        """The get_execution_history events, oldest first (read from moto's backend directly)."""
+        from statemill.local import moto_patches
+
+        self.stepfunctions  # noqa: B018 -- raises a clear error when the engine is not started
+        return moto_patches.execution_history(ACCOUNT_ID, self.region, execution_arn)
 
     def progress(self, execution_arn: str, after_event_id: int = 0) -> list[StateEvent]:
         """History events newer than `after_event_id`, each with its state's name.

@@ -15,6 +15,9 @@
 - An execution started without a name (a subflow's child, say) gets a UUID, not "None".
 - DescribeExecution always returns the output as JSON text, as AWS does.
 - SendTaskFailure keeps its `cause` (moto's request handler drops it).
+- Importing the interpreter no longer imports moto.batch's models (and with them all of
+  EC2's, ~1.5 s): Statemill never emits `states:batch` tasks, so the interpreter gets
+  moto.batch.utils alone. This one runs at import, before moto's interpreter is imported.
 
 tests/functional/test_moto_patches.py fails loudly, naming the internal, when moto moves.
 """
@@ -24,15 +27,31 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import sys
 import threading
 import time
+import types
 import uuid
+from pathlib import Path
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import botocore.session
 import jsonata
+import moto
+
+
+def _import_batch_utils_alone() -> None:
+    """Make `moto.batch` a bare package, so importing moto.batch.utils skips its models."""
+    if "moto.batch" not in sys.modules:
+        package = types.ModuleType("moto.batch")
+        package.__path__ = [str(Path(moto.__file__).parent / "batch")]
+        sys.modules["moto.batch"] = moto.batch = package
+
+
+_import_batch_utils_alone()
+
 from botocore.exceptions import ClientError
 from moto.core.responses import EmptyResult
 from moto.stepfunctions import responses as stepfunctions_responses
@@ -411,3 +430,15 @@ PATCHES: tuple[Callable[[], None], ...] = (
     _patch_describe_execution,
     _patch_send_task_failure,
 )
+
+
+def execution_history(account: str, region: str, execution_arn: str) -> list[dict[str, Any]]:
+    """An execution's history events read from moto's backend, oldest first.
+
+    The same events as GetExecutionHistory, without moto's response serialisation, which
+    costs ~3 ms per event: live progress re-reads the history many times a second.
+    """
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    backend = stepfunctions_parser_backends[account][region]
+    return list(backend.get_execution_history(execution_arn)["events"])

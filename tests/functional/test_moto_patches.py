@@ -7,6 +7,8 @@ statemill/local/moto_patches.py for the new moto (or stay on the pinned version)
 import importlib
 import inspect
 import json
+import subprocess
+import sys
 import time
 
 import moto
@@ -51,7 +53,16 @@ INTERNALS = [
      ["self", "state_machine_arn", "name", "execution_input", "trace_header"]),
     ("moto.stepfunctions.responses", "StepFunctionResponse.describe_execution", ["self"]),
     ("moto.stepfunctions.responses", "StepFunctionResponse.send_task_failure", ["self"]),
+    ("moto.stepfunctions.parser.models", "StepFunctionsParserBackend.get_execution_history",
+     ["self", "execution_arn"]),
 ]
+
+
+def test_moto_batch_models_are_not_imported():
+    # moto.batch is a bare package (see moto_patches): its models would import all of EC2's.
+    check = ("import sys, statemill.local.moto_patches, moto.batch.utils; "
+             "assert moto.batch.utils.JobStatus; assert 'moto.ec2' not in sys.modules, 'EC2 models imported'")
+    subprocess.run([sys.executable, "-c", check], check=True)
 
 
 def test_moto_is_the_pinned_version():
@@ -194,3 +205,15 @@ def test_time_scale_shortens_waits_and_retries(engine):
     assert result.status == "SUCCEEDED", result
     assert 0.4 <= elapsed < 3, elapsed  # 20 s + 20 s at 1/100
     assert flaky_calls[1] - flaky_calls[0] >= 0.19
+
+
+def test_history_read_from_the_backend_matches_the_api(engine):
+    arn = engine.deploy("history", {"QueryLanguage": "JSONata", "StartAt": "a", "States": {
+        "a": {"Type": "Pass", "Output": {"x": 1}, "Next": "b"}, "b": {"Type": "Wait", "Seconds": 1, "End": True}}})
+    execution = engine.run(arn, timeout=10).arn
+    from_api = []
+    for page in engine.stepfunctions.get_paginator("get_execution_history").paginate(executionArn=execution):
+        from_api.extend(page["events"])
+    direct = engine.history(execution)
+    assert [(e["id"], e["type"]) for e in direct] == [(e["id"], e["type"]) for e in from_api]
+    assert {k for e in direct for k in e} == {k for e in from_api for k in e}
