@@ -105,7 +105,8 @@ class Emitter:
         states: dict = {}
         if errors is not None:
             failed = self.unique("Workflow failed")
-            states[failed] = {"Type": "Fail", "Error": "{% $error.type %}", "Cause": "{% $error.message %}"}
+            # The Cause keeps the whole {type, message, task}: inspect and the console show it.
+            states[failed] = {"Type": "Fail", "Error": "{% $error.type %}", "Cause": "{% $string($error) %}"}
             self.error_target = self.sequence(errors, states, failed, Scope(end=self.outputs))
         start = self.sequence(main, states, None, Scope(end=self.outputs, top_level=True))
         asl = {"Comment": self.workflow.description or f"Statemill workflow {self.workflow.namespace}/{self.workflow.id}",

@@ -441,4 +441,12 @@ def execution_history(account: str, region: str, execution_arn: str) -> list[dic
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
     backend = stepfunctions_parser_backends[account][region]
-    return list(backend.get_execution_history(execution_arn)["events"])
+    events = backend.get_execution_history(execution_arn)["events"]
+    # The backend keeps ISO text where the API (and boto3) give datetimes.
+    return [{**event, "timestamp": _datetime(event["timestamp"])} for event in events]
+
+
+def _datetime(value: Any) -> Any:
+    from datetime import datetime
+
+    return datetime.fromisoformat(value) if isinstance(value, str) else value

@@ -217,3 +217,4 @@ def test_history_read_from_the_backend_matches_the_api(engine):
     direct = engine.history(execution)
     assert [(e["id"], e["type"]) for e in direct] == [(e["id"], e["type"]) for e in from_api]
     assert {k for e in direct for k in e} == {k for e in from_api for k in e}
+    assert [e["timestamp"] for e in direct] == [e["timestamp"] for e in from_api]
