@@ -76,7 +76,29 @@ def _send_once(method, url, guard, headers, body, deadline, max_bytes) -> Respon
     if parts.username or parts.password:
         raise InputError(f"'{url}' carries credentials: send them in `headers` instead")
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = str(guard.checked_address(parts.hostname, port))
+    *others, last = guard.checked_addresses(parts.hostname, port)
+    exchange = (parts, port, method, headers, body, deadline, max_bytes)
+    try:
+        for address in others:
+            try:
+                return _exchange(str(address), *exchange)
+            except urllib3.exceptions.NewConnectionError:
+                continue  # e.g. an IPv6 address on an IPv4-only network: try the next one
+        return _exchange(str(last), *exchange)
+    # NewConnectionError is a kind of TimeoutError in urllib3: tell them apart first.
+    except urllib3.exceptions.NewConnectionError as error:
+        raise HttpError(f"{method} {url}: cannot connect: {_describe(error)}") from None
+    except urllib3.exceptions.TimeoutError:
+        raise Timeout(f"{method} {url}: no answer within the time limit") from None
+    except urllib3.exceptions.HTTPError as error:
+        raise HttpError(f"{method} {url} failed: {_describe(error)}") from None
+
+
+def _exchange(address, parts, port, method, headers, body, deadline, max_bytes) -> Response:
+    """One request and its response over a connection to `address` (already checked)."""
+    import urllib3
+
+    url = parts.geturl()
     remaining = _remaining(deadline, url)
     pool_options = {"port": port, "retries": False, "maxsize": 1, "block": False}
     if parts.scheme == "https":
@@ -109,10 +131,6 @@ def _send_once(method, url, guard, headers, body, deadline, max_bytes) -> Respon
             content = _read_capped(raw, url, deadline, max_bytes)
         finally:
             raw.release_conn()
-    except urllib3.exceptions.TimeoutError:
-        raise Timeout(f"{method} {url}: no answer within the time limit") from None
-    except urllib3.exceptions.HTTPError as error:
-        raise HttpError(f"{method} {url} failed: {_describe(error)}") from None
     finally:
         pool.close()
     headers_out = {k.lower(): ", ".join(raw.headers.getlist(k)) for k in raw.headers}

@@ -86,8 +86,8 @@ class NetworkGuard:
         self.allowed = allowed
         self.resolve = resolve
 
-    def checked_address(self, host: str, port: int) -> IPAddress:
-        """The address to connect to for host:port; every address it resolves to must be allowed."""
+    def checked_addresses(self, host: str, port: int) -> list[IPAddress]:
+        """The addresses to connect to for host:port, in order; every one must be allowed."""
         addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in self.resolve(host, port)]
         if not addresses:
             raise InputError(f"host '{host}' resolves to no address")
@@ -100,4 +100,4 @@ class NetworkGuard:
                     f"reach the public internet unless the platform's "
                     f"{ENV_ALLOW_PRIVATE_NETWORKS} setting allows it"
                 )
-        return addresses[0]
+        return list(dict.fromkeys(addresses))

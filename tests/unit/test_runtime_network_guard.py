@@ -72,9 +72,9 @@ def test_every_resolved_address_must_be_allowed():
     with pytest.raises(
         PermissionDenied, match=r"mixed\.example \(10\.0\.0\.1\): it is a private address"
     ):
-        guard.checked_address("mixed.example", 80)
+        guard.checked_addresses("mixed.example", 80)
 
 
 def test_an_unresolvable_name_is_an_input_error():
     with pytest.raises(InputError, match="cannot resolve host 'no-such-host.invalid'"):
-        NetworkGuard().checked_address("no-such-host.invalid", 80)
+        NetworkGuard().checked_addresses("no-such-host.invalid", 80)

@@ -72,7 +72,9 @@ def prepare(
         (runner_dir / "input.json").write_text(input_json)
         # -I -S: isolated, standard library only (the host's packages are not the code's, and
         # skipping site-packages makes each start ~4x faster).
-        return Launch([sys.executable, "-I", "-S", str(PYTHON_BOOTSTRAP), str(runner_dir)], None, False)
+        return Launch(
+            [sys.executable, "-I", "-S", str(PYTHON_BOOTSTRAP), str(runner_dir)], None, False
+        )
     if language in ("javascript", "typescript"):
         script = transpile_typescript(source, esbuild) if language == "typescript" else source
         (runner_dir / "task.mjs").write_text(script)

@@ -88,6 +88,7 @@ def run_sandboxed(
         # Each reader keeps the caller's context: its log lines carry the task's ids and masking.
         reader.run = functools.partial(contextvars.copy_context().run, reader.run)
         reader.start()
+
     def expire() -> None:
         outcome.timed_out = True
         _kill_group(process.pid)

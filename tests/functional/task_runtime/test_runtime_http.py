@@ -5,6 +5,7 @@ import json
 import pytest
 
 from statemill.runtime.errors import HttpError, InputError, Timeout
+from statemill.runtime.network_guard import NetworkGuard
 from statemill.runtime.task_runner import handle
 
 from .conftest import allow_loopback, json_response, make_event, make_services
@@ -141,3 +142,23 @@ def test_notify_webhook_posts_the_body(services, http_server):
     assert result == {"status": 200}
     assert json.loads(http_server.requests[0].body) == {"text": "hi"}
     assert http_server.requests[0].headers["X-Signature"] == "sig"
+
+
+def test_an_address_that_refuses_is_skipped_for_the_next(aws, http_server):
+    # "::1" refuses (the server listens on 127.0.0.1 only), as IPv6 does on IPv4-only networks.
+    guard = NetworkGuard(
+        lambda ip, port: ip.is_loopback, resolve=lambda host, port: ["::1", "127.0.0.1"]
+    )
+    services = make_services(network=guard)
+
+    result = handle(
+        make_event("core/http.get", {"url": f"http://dual.test:{http_server.port}/"}),
+        services=services,
+    )
+
+    assert result["status"] == 200 and len(http_server.requests) == 1
+
+
+def test_a_refused_connection_is_an_http_error_not_a_timeout(services):
+    with pytest.raises(HttpError, match=r"GET http://127\.0\.0\.1:9/: cannot connect: .*refused"):
+        handle(make_event("core/http.get", {"url": "http://127.0.0.1:9/"}), services=services)

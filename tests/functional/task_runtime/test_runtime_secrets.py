@@ -99,3 +99,22 @@ def test_without_a_secret_store_secrets_fail_clearly(services):
 
     with pytest.raises(SecretError, match="no secret store is configured"):
         handle(event, services=services)
+
+
+def test_code_tasks_mask_what_the_code_prints_and_returns(aws, store, log_lines):
+    from statemill.runtime.code.runner import handle_python
+
+    services = make_services(secrets=store)
+    event = make_event(
+        "core/code",
+        {"token": "{{ secrets.API_TOKEN }}"},
+        code={
+            "language": "python",
+            "source": "def main(input):\n    print(input['token'])\n    return input\n",
+        },
+        secrets=["API_TOKEN"],
+    )
+
+    assert handle_python(event, services=services) == {"token": "***"}
+    printed = [line["message"] for line in log_lines() if line.get("stream") == "stdout"]
+    assert printed == ["***"]
