@@ -39,6 +39,9 @@ BUCKET = "platform"
 PAYLOAD_PREFIX = "payloads/"
 PLUGIN_PREFIX = "plugins/"
 
+# The IAM role Step Functions runs the workflows' state machines with.
+STATES_ROLE = "states"
+
 
 def resource_name(stage: str, logical_name: str) -> str:
     """The physical name of a table, bucket or function for a stage: statemill-dev-registry."""

@@ -4,14 +4,22 @@ import sys
 
 import click
 
-from . import compile_commands, run_command
+from . import (
+    compile_commands,
+    config_commands,
+    execution_commands,
+    run_command,
+    server_commands,
+    workflow_commands,
+)
 from .errors import INVALID, PLATFORM, CliError
 from .output import print_error, print_json
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--target", type=click.Choice(["local", "localstack", "aws"]), envvar="STATEMILL_TARGET",
-              default="local", show_default=True, help="Where workflows run.")
+# No default here: the target settings choose between STATEMILL_TARGET, the config file and local.
+@click.option("--target", type=click.Choice(["local", "localstack", "aws"]), default=None,
+              help="Where workflows run [default: STATEMILL_TARGET, else `config set target`, else local].")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--namespace", default=None, help="Namespace of the workflows to act on.")
 @click.version_option(package_name="statemill")
@@ -21,7 +29,8 @@ def cli(ctx: click.Context, target: str, as_json: bool, namespace: str | None) -
     ctx.obj = {"target": target, "json": as_json, "namespace": namespace}
 
 
-for command in (*compile_commands.COMMANDS, run_command.run):
+for command in (*compile_commands.COMMANDS, run_command.run, *server_commands.COMMANDS,
+                *workflow_commands.COMMANDS, *execution_commands.COMMANDS, *config_commands.COMMANDS):
     cli.add_command(command)
 
 

@@ -46,7 +46,7 @@ def run(obj: dict, file: str, assignments: tuple[str, ...], input_file: str | No
         view = _view(obj["json"] or no_watch)
         with view:
             execution = _watch(session, arn, deployed, view)
-    _report(execution, obj["json"])
+    report_execution(execution, obj["json"])
 
 
 def _inputs(schema: dict, assignments: tuple[str, ...], input_file: str | None) -> dict:
@@ -102,7 +102,8 @@ def _tasks(workflow):
     yield from walk(workflow.tasks)
 
 
-def _report(execution: Execution, as_json: bool) -> None:
+def report_execution(execution: Execution, as_json: bool) -> None:
+    """The outputs (or the whole execution with --json); a run that did not succeed exits 1."""
     if as_json:
         print_json(execution.to_dict())
     elif execution.status == "SUCCEEDED":

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from statemill.control.history import StateEvent
 
 # Step Functions execution status -> Statemill's (CLI.md).
-_STATUS = {"RUNNING": "RUNNING", "SUCCEEDED": "SUCCEEDED", "FAILED": "FAILED", "TIMED_OUT": "TIMED_OUT",
+STATUS = {"RUNNING": "RUNNING", "SUCCEEDED": "SUCCEEDED", "FAILED": "FAILED", "TIMED_OUT": "TIMED_OUT",
            "ABORTED": "CANCELLED", "PENDING_REDRIVE": "FAILED"}
 ICONS = {"PENDING": "○", "SUCCEEDED": "✓", "RUNNING": "⟳", "WAITING": "⟳", "FAILED": "✗", "SKIPPED": "⤼",
          "CANCELLED": "✗", "TIMED_OUT": "✗"}
@@ -74,7 +74,7 @@ def error_of(error: str | None, cause: str | None) -> dict | None:
     return {"type": error, "message": message}
 
 
-def task_runs(task_ids: Iterable[str], events: list[StateEvent], finished: bool) -> list[TaskRun]:
+def task_runs(task_ids: Iterable[str], events: list[StateEvent], status: str) -> list[TaskRun]:
     """Each task's status from the history: a state named by its task id, a Choice 'Run <id>?'."""
     runs = {task_id: TaskRun(task_id) for task_id in task_ids}
     skipped_by = {f"Run {task_id}?": task_id for task_id in runs}
@@ -87,8 +87,9 @@ def task_runs(task_ids: Iterable[str], events: list[StateEvent], finished: bool)
         if run is not None:
             _apply(run, event)
     for run in runs.values():
-        if run.status in ("RUNNING", "WAITING") and finished:
-            run.status = "FAILED" if run.error else "CANCELLED"
+        if run.status in ("RUNNING", "WAITING") and status not in ("RUNNING", "WAITING"):
+            # Unfinished when the run ended: cut short by a cancel, else by a failure.
+            run.status = "FAILED" if run.error and status != "CANCELLED" else "CANCELLED"
     return list(runs.values())
 
 
@@ -115,9 +116,9 @@ def _apply(run: TaskRun, event: StateEvent) -> None:
 def summarize(description: dict, events: list[StateEvent], task_ids: Iterable[str], workflow: str,
               version: str | None = None) -> Execution:
     """The Execution from describe_execution's response and the state events of its history."""
-    status = _STATUS.get(description["status"], description["status"])
+    status = STATUS.get(description["status"], description["status"])
     document = _json(description.get("input")) or {}
-    tasks = task_runs(task_ids, events, finished=status != "RUNNING")
+    tasks = task_runs(task_ids, events, status)
     if status == "RUNNING" and any(t.status == "WAITING" for t in tasks):
         status = "WAITING"
     return Execution(

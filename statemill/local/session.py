@@ -4,7 +4,6 @@
 tasks are found beside that file.
 """
 
-import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ import yaml
 from statemachine_compiler import CompiledWorkflow, compile_file, placeholders
 from statemill import platform
 from statemill.control import approvals
+from statemill.control.compiled import all_task_ids, version_of
 from statemill.control.executions import Execution, summarize
 from statemill.control.history import state_events
 from statemill.local.engine import LocalEngine
@@ -33,26 +33,6 @@ class Deployed:
     @property
     def task_ids(self) -> list[str]:
         return all_task_ids(self.compiled)
-
-
-def all_task_ids(compiled: CompiledWorkflow) -> list[str]:
-    """Every task of the workflow: top level, foreach bodies and errors handlers."""
-    ids: list[str] = []
-
-    def visit(tasks) -> None:
-        for task_id, task in tasks.items():
-            ids.append(task_id)
-            if task.tasks:
-                visit(task.tasks)
-
-    visit(compiled.workflow.tasks)
-    visit(compiled.workflow.errors or {})
-    return ids
-
-
-def version_of(asl: dict) -> str:
-    """A workflow version: the hash of its compiled state machine."""
-    return hashlib.sha256(json.dumps(asl, sort_keys=True).encode()).hexdigest()[:12]
 
 
 class LocalSession:
