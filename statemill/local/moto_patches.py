@@ -15,6 +15,7 @@
 - An execution started without a name (a subflow's child, say) gets a UUID, not "None".
 - DescribeExecution always returns the output as JSON text, as AWS does.
 - SendTaskFailure keeps its `cause` (moto's request handler drops it).
+- Stopping an execution wakes its tasks that wait for a task token, so it ends.
 - Importing the interpreter no longer imports moto.batch's models (and with them all of
   EC2's, ~1.5 s): Statemill never emits `states:batch` tasks, so the interpreter gets
   moto.batch.utils alone. This one runs at import, before moto's interpreter is imported.
@@ -76,6 +77,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
     state_task_service_sfn,
 )
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
+from moto.stepfunctions.parser.asl.eval.environment import Environment
+from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 from moto.stepfunctions.parser.asl.jsonata import validations
@@ -420,6 +423,28 @@ def _patch_send_task_failure() -> None:
     _replace(stepfunctions_responses.StepFunctionResponse, "send_task_failure", _send_task_failure)
 
 
+# --- (i) stopping an execution wakes the tasks waiting for a token -------------------------
+
+
+def _set_stop(self: Any, stop_date: Any, cause: str | None, error: str | None) -> None:
+    # moto's waitForTaskToken blocks until its token is answered or times out (a day, for an
+    # approval): a cancelled execution would never end.
+    originals[(Environment, "set_stop")](self, stop_date=stop_date, cause=cause, error=error)
+    for endpoint in list(self.callback_pool_manager._pool.values()):
+        endpoint.interrupt_all()
+
+
+def _set_error(self: Any, error: Any) -> None:
+    # As on AWS, a stopped execution stays aborted whatever its woken tasks report.
+    if not isinstance(self._program_state, ProgramStopped):
+        originals[(Environment, "set_error")](self, error=error)
+
+
+def _patch_stop_wakes_callbacks() -> None:
+    _replace(Environment, "set_stop", _set_stop)
+    _replace(Environment, "set_error", _set_error)
+
+
 PATCHES: tuple[Callable[[], None], ...] = (
     _patch_lambda_invoke,
     _patch_jsonata,
@@ -429,6 +454,7 @@ PATCHES: tuple[Callable[[], None], ...] = (
     _patch_execution_names,
     _patch_describe_execution,
     _patch_send_task_failure,
+    _patch_stop_wakes_callbacks,
 )
 
 
@@ -441,8 +467,9 @@ def execution_history(account: str, region: str, execution_arn: str) -> list[dic
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
     backend = stepfunctions_parser_backends[account][region]
-    events = backend.get_execution_history(execution_arn)["events"]
-    # The backend keeps ISO text where the API (and boto3) give datetimes.
+    # Through JSON: the backend keeps enums and ISO text where the API gives strings and
+    # datetimes.
+    events = json.loads(json.dumps(backend.get_execution_history(execution_arn)["events"]))
     return [{**event, "timestamp": _datetime(event["timestamp"])} for event in events]
 
 

@@ -55,6 +55,9 @@ INTERNALS = [
     ("moto.stepfunctions.responses", "StepFunctionResponse.send_task_failure", ["self"]),
     ("moto.stepfunctions.parser.models", "StepFunctionsParserBackend.get_execution_history",
      ["self", "execution_arn"]),
+    (f"{ASL}.eval.environment", "Environment.set_stop", ["self", "stop_date", "cause", "error"]),
+    (f"{ASL}.eval.environment", "Environment.set_error", ["self", "error"]),
+    (f"{ASL}.eval.program_state", "ProgramStopped", None),
 ]
 
 
@@ -218,3 +221,4 @@ def test_history_read_from_the_backend_matches_the_api(engine):
     assert [(e["id"], e["type"]) for e in direct] == [(e["id"], e["type"]) for e in from_api]
     assert {k for e in direct for k in e} == {k for e in from_api for k in e}
     assert [e["timestamp"] for e in direct] == [e["timestamp"] for e in from_api]
+    assert all(type(e["type"]) is str for e in direct)
