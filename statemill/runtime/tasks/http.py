@@ -53,15 +53,18 @@ def _send(call: Invocation, method: str, inputs: dict) -> Response:
 
 
 def _body(inputs: dict, headers: dict[str, str]) -> bytes | None:
-    if inputs.get("json") is not None and inputs.get("body") is not None:
+    """`json`, or a `body` that is not text, is sent as JSON; a text `body` as it is."""
+    as_json, body = inputs.get("json"), inputs.get("body")
+    if as_json is not None and body is not None:
         raise InputError("give either input 'json' or input 'body', not both")
-    if inputs.get("json") is not None or isinstance(inputs.get("body"), (dict, list)):
-        if not any(k.lower() == "content-type" for k in headers):
-            headers["Content-Type"] = "application/json"
-        payload = inputs["json"] if inputs.get("json") is not None else inputs["body"]
-        return json.dumps(payload, separators=(",", ":")).encode()
-    body = inputs.get("body")
-    return None if body is None else str(body).encode()
+    if body is not None and isinstance(body, str):
+        return body.encode()
+    payload = as_json if as_json is not None else body
+    if payload is None:
+        return None
+    if not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = "application/json"
+    return json.dumps(payload, separators=(",", ":")).encode()
 
 
 def _with_query(url: str, query: dict) -> str:

@@ -162,3 +162,21 @@ def test_an_address_that_refuses_is_skipped_for_the_next(aws, http_server):
 def test_a_refused_connection_is_an_http_error_not_a_timeout(services):
     with pytest.raises(HttpError, match=r"GET http://127\.0\.0\.1:9/: cannot connect: .*refused"):
         handle(make_event("core/http.get", {"url": "http://127.0.0.1:9/"}), services=services)
+
+
+@pytest.mark.parametrize(
+    "inputs, sent, content_type",
+    [
+        ({"body": "plain text"}, b"plain text", None),
+        ({"body": {"a": 1}}, b'{"a":1}', "application/json"),
+        ({"body": True}, b"true", "application/json"),
+        ({"json": [1, 2]}, b"[1,2]", "application/json"),
+    ],
+)
+def test_text_bodies_go_as_they_are_and_anything_else_as_json(
+    services, http_server, inputs, sent, content_type
+):
+    handle(make_event("core/http.post", {"url": http_server.url, **inputs}), services=services)
+
+    assert http_server.requests[0].body == sent
+    assert http_server.requests[0].headers.get("Content-Type") == content_type
