@@ -20,10 +20,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: $(STAMP) node_modules/.package-lock.json
 
+# Runs example workflows on the embedded engine: no cloud, no Docker.
 demo: install
-	$(BIN)/statemill validate examples/daily_sync.yaml
-	$(BIN)/statemill graph examples/daily_sync.yaml
-	$(BIN)/statemill compile examples/daily_sync.yaml --stats
+	$(BIN)/statemill run examples/hello_code.yaml -i name=Statemill
+	$(BIN)/statemill run examples/squares.yaml -i count=6
 
 test: install
 	$(BIN)/python -m pytest -n 2
@@ -33,6 +33,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/compile.py
+	$(BIN)/python bench/engine.py
 
 # Regenerate the golden ASL files after an intended compiler change; review the diff.
 golden: install

@@ -15,7 +15,7 @@ def task_table(execution: Execution) -> Table:
     for task in execution.tasks:
         style = _STYLE.get(task.status, "")
         seconds = f"{task.seconds:.2f}s" if task.seconds is not None else ""
-        attempts = f"{task.attempts} tries" if task.attempts > 1 else ""
+        attempts = f"{task.attempts} runs" if task.attempts > 1 else ""
         error = task.error["message"] if task.error else ""
         table.add_row(f"[{style}]{ICONS.get(task.status, '?')}[/]", task.id, f"[{style}]{task.status.lower()}[/]",
                       seconds, attempts, f"[red]{error}[/]" if error else "")
@@ -24,6 +24,8 @@ def task_table(execution: Execution) -> Table:
 
 class LiveProgress:
     """A table redrawn in place (terminals)."""
+
+    shows_progress = True
 
     def __init__(self, console):
         self._live = Live(console=console, auto_refresh=False, transient=False)
@@ -47,6 +49,8 @@ class LiveProgress:
 
 class LineProgress:
     """One line per task as it finishes (logs, pipes, CI)."""
+
+    shows_progress = True
 
     def __init__(self, console):
         self._console = console
@@ -75,5 +79,6 @@ class LineProgress:
 
 
 class NoProgress(LineProgress):
-    def show(self, execution: Execution) -> None:
-        """Shows nothing (--no-watch, --json)."""
+    """Shows nothing (--no-watch, --json): the run is only watched for its end."""
+
+    shows_progress = False

@@ -65,12 +65,14 @@ def _view(quiet: bool):
 
 
 def _watch(session, arn: str, deployed, view) -> Execution:
+    """Follow the run to its end: redraw the view, answer approvals it asks for."""
     has_approvals = any(t.type == "core/approval" for t in _tasks(deployed.compiled.workflow))
+    engine = session.engine
     while True:
-        execution = session.execution(arn, deployed)
-        view.show(execution)
-        if execution.status not in ACTIVE:
-            return execution
+        if view.shows_progress:
+            view.show(session.execution(arn, deployed))
+        if engine.describe(arn).done:
+            return session.execution(arn, deployed)
         if has_approvals:
             for approval in session.pending_approvals(arn):
                 view.pause()

@@ -1,0 +1,114 @@
+"""Local engine benchmark: the public orchestrator benchmark end to end, warm latency and
+throughput, each beside the same work in plain Python (the floor).
+
+Run: .venv/bin/python bench/engine.py
+"""
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from statemachine_compiler import compile_source  # noqa: E402
+from statemill.local.engine import LocalEngine  # noqa: E402
+from statemill.local.session import LocalSession  # noqa: E402
+
+# Prefect 3 running the 40-task flow locally on these machines (measured: 16-20 s).
+PREFECT_40_TASKS_SECONDS = 16.0
+FIB = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n"
+
+
+def code_chain(count: int, n: int) -> str:
+    """`count` sequential python code tasks, each computing fib(n) naively."""
+    lines = [f"id: fib_{count}x{n}", "tasks:"]
+    for i in range(count):
+        lines += [f"  t{i}:", "    type: core/code", "    language: python", "    source: |"]
+        lines += [f"      {line}" for line in (FIB + f"def main(input):\n    return fib({n})").splitlines()]
+        if i:
+            lines.append(f"    needs: [t{i - 1}]")
+    return "\n".join(lines) + "\n"
+
+
+def log_chain(count: int) -> str:
+    lines = [f"id: log_{count}", "tasks:"]
+    for i in range(count):
+        lines += [f"  t{i}:", "    type: core/log", f"    inputs: {{message: step {i}}}"]
+        if i:
+            lines.append(f"    needs: [t{i - 1}]")
+    return "\n".join(lines) + "\n"
+
+
+def timed_process(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def end_to_end(folder: Path) -> None:
+    print("public orchestrator benchmark, whole process from the command to its exit")
+    print(f"  {'workload':<34} {'statemill run':>14} {'plain Python':>13} {'overhead/task':>14}")
+    for count, n in ((40, 10), (10, 33)):
+        flow = folder / f"fib_{count}x{n}.yaml"
+        flow.write_text(code_chain(count, n))
+        ours = timed_process([sys.executable, "-m", "statemill.cli.main", "run", str(flow), "--no-watch"])
+        floor = timed_process([sys.executable, "-c", FIB + f"for _ in range({count}): fib({n})"])
+        print(f"  {f'{count} sequential python tasks, fib({n})':<34} {ours:>13.2f}s {floor:>12.2f}s "
+              f"{(ours - floor) / count * 1000:>12.0f}ms")
+        if count == 40:
+            print(f"  vs Prefect 3 on the same flow ({PREFECT_40_TASKS_SECONDS:.0f} s, measured): "
+                  f"{PREFECT_40_TASKS_SECONDS / ours:.1f}x faster (target: at least 5x)")
+
+
+def deploy(session: LocalSession, text: str):
+    return session.deploy(compile_source(text), ROOT)
+
+
+def warm(session: LocalSession) -> None:
+    three = deploy(session, log_chain(3).replace("log_3", "three_tasks"))
+    for _ in range(3):  # warm-up
+        session.engine.run(three.arn, {"inputs": {}})
+    latencies = []
+    for _ in range(40):
+        start = time.perf_counter()
+        result = session.engine.run(three.arn, {"inputs": {}})
+        latencies.append(time.perf_counter() - start)
+        assert result.status == "SUCCEEDED", result
+    latencies.sort()
+    p90 = latencies[int(len(latencies) * 0.9) - 1]
+    print("\nwarm engine, in-process (the local server adds one HTTP round trip per call)")
+    print(f"  3-task workflow latency: median {statistics.median(latencies) * 1000:.0f} ms, "
+          f"p90 {p90 * 1000:.0f} ms (target: median under 50 ms; Prefect 3: 1.2 s)")
+
+    forty = deploy(session, log_chain(40))
+    session.engine.run(forty.arn, {"inputs": {}})
+    start = time.perf_counter()
+    session.engine.run(forty.arn, {"inputs": {}})
+    per_task = (time.perf_counter() - start) / 40
+    print(f"  per in-process task (40 sequential core/log): {per_task * 1000:.1f} ms (target: under 10 ms; "
+          "plain Python floor: a function call, ~0 ms)")
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        arns = list(pool.map(lambda _: session.engine.start_execution(three.arn, {"inputs": {}}), range(200)))
+    results = [session.engine.wait(arn, timeout=300) for arn in arns]
+    elapsed = time.perf_counter() - start
+    succeeded = sum(r.status == "SUCCEEDED" for r in results)
+    print(f"  200 executions started at once: {succeeded}/200 succeeded in {elapsed:.1f} s "
+          f"({200 / elapsed:.0f} executions/s)")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        end_to_end(Path(folder))
+    with LocalEngine() as engine:
+        warm(LocalSession(engine))
+
+
+if __name__ == "__main__":
+    main()
