@@ -14,7 +14,7 @@ import pytest
 from statemill import platform
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
-ROUNDS = 7
+ROUNDS = 5
 BUDGET_RATIO = 1.5
 
 TIMER = """
