@@ -31,7 +31,7 @@ def main(directory: str) -> None:
             entry = namespace.get("main")
             if not callable(entry):
                 raise TypeError("the code must define main(input)")
-            output = json.dumps({"ok": entry(payload)})
+            output = json.dumps({"ok": entry(payload)}, allow_nan=False)
         except SyntaxError as error:
             result.write(
                 json.dumps(

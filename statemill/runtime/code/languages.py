@@ -114,11 +114,26 @@ def transpile_typescript(source: str, esbuild: str | None) -> str:
 
 
 def read_result(runner_dir: Path) -> dict | None:
-    """The bootstrap's {"ok": …} or {"error": …}, or None when it wrote nothing readable."""
+    """The bootstrap's {"ok": …} or {"error": {type, message, trace}}; None when there is no
+    readable one (the process died first, or the code overwrote the file)."""
     try:
-        return json.loads((runner_dir / "result.json").read_text())
+        result = json.loads((runner_dir / "result.json").read_text())
     except (OSError, ValueError):
         return None
+    if not isinstance(result, dict):
+        return None
+    if "ok" in result:
+        return result
+    error = result.get("error")
+    if (
+        isinstance(error, dict)
+        and isinstance(error.get("type"), str)
+        and isinstance(error.get("message"), str)
+        and isinstance(error.get("trace"), list)
+        and all(isinstance(line, str) for line in error["trace"])
+    ):
+        return result
+    return None
 
 
 def _esbuild() -> str:

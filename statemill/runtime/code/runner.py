@@ -87,10 +87,10 @@ def _bootstrap_output(language: str, outcome: Outcome, result: dict | None, memo
         raise CodeError("\n".join([f"{error['type']}: {error['message']}", *error["trace"]]))
     if outcome.returncode < 0:
         # Killed by a signal: V8 aborts, and the kernel kills, on memory exhaustion.
-        name = signal.Signals(-outcome.returncode).name
+        number = -outcome.returncode
         raise CodeError(
-            f"the {language} code was stopped by {name}, most likely because it exceeded "
-            f"its memory limit ({memory_mb} MiB)"
+            f"the {language} code was stopped by signal {number} ({signal.strsignal(number)}), "
+            f"most likely because it exceeded its memory limit ({memory_mb} MiB)"
         )
     raise CodeError(_exit_message(language, outcome))
 

@@ -1,6 +1,7 @@
 """core/code: python, javascript, typescript and bash, each in a limited, scrubbed child process."""
 
 import os
+import re
 import subprocess
 import time
 
@@ -133,7 +134,7 @@ def test_a_timeout_kills_background_children_too(services):
         (
             "javascript",
             "export default () => { const hog = []; for (;;) hog.push(new Array(1e6).fill(1)) }",
-            r"the javascript code was stopped by SIG\w+, most likely because it exceeded its memory limit \(256 MiB\)",
+            r"the javascript code was stopped by signal \d+ \(\w+\), most likely because it exceeded its memory limit \(256 MiB\)",
         ),
     ],
 )
@@ -187,3 +188,27 @@ def test_a_language_on_the_wrong_runner_is_an_input_error(services):
         InputError, match="bash code runs on code_runner_bash, not on code_runner_python"
     ):
         handle_python(event, services=services)
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        (
+            "def main(input):\n    return float('nan')\n",
+            "ValueError: Out of range float values are not JSON compliant",
+        ),
+        (
+            "def main(input):\n    return object()\n",
+            "TypeError: Object of type object is not JSON serializable",
+        ),
+        (
+            "import os\ndef main(input):\n    open('../runner/result.json', 'w').write('{\"error\": 1}')\n    os._exit(3)\n",
+            "the python code exited with status 3",
+        ),
+        ("x = 1\n", "TypeError: the code must define main(input)"),
+        ("def main(input) oops\n", "SyntaxError: expected ':' (task.py, line 1)"),
+    ],
+)
+def test_python_results_that_are_not_json_are_code_errors(services, source, message):
+    with pytest.raises(CodeError, match=re.escape(message)):
+        run(services, "python", source)
