@@ -22,12 +22,17 @@ WORKFLOW_REF = re.compile(r"^([a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*/)?[a-z][a-z0-9
 class Reads:
     """What an expression at one place of the workflow may read."""
 
-    tasks: frozenset[str]  # task ids whose records are ready by then
+    tasks: frozenset[str]  # task ids of the enclosing levels whose records are ready by then
     known: frozenset[str]  # every task id of that level, for "exists but is not an ancestor"
     item: bool = False
     error: bool = False
     secrets: bool = False
     foreach: frozenset[str] = frozenset()  # the core/foreach tasks this place runs inside
+    ancestors: frozenset[str] = frozenset()  # the reading task's own ancestors at its level
+
+    def ready(self, task_id: str) -> bool:
+        """Kept apart from `tasks`: merging them per task would cost O(n²) on big DAGs."""
+        return task_id in self.ancestors or task_id in self.tasks
 
 
 def check(workflow: Workflow, dags: dict[tuple, Dag], reporter: Reporter) -> None:
@@ -38,8 +43,9 @@ def check(workflow: Workflow, dags: dict[tuple, Dag], reporter: Reporter) -> Non
     for path, dag in dags.items():
         tasks = _tasks_at(workflow, path)
         outer = _outer_reads(workflow, dags, path)
+        level = replace(outer, known=outer.known | set(tasks))
         for task_id, task in tasks.items():
-            reads = replace(outer, tasks=outer.tasks | dag.ancestors[task_id], known=outer.known | set(tasks))
+            reads = replace(level, ancestors=dag.ancestors[task_id])
             _check_task(workflow, (*path, task_id), task, reads, reporter)
     _check_values(workflow.outputs or {}, ("outputs",), Reads(everything, everything), workflow, reporter)
 
@@ -370,7 +376,7 @@ def _task_reference_problems(ref, reads: Reads) -> list[str]:
         return ["'tasks' must be followed by a task id, as in tasks.fetch.output"]
     if ref.field is not None and ref.field not in TASK_FIELDS:
         return [f"tasks.{ref.key} has no field '{ref.field}': use output, status or error"]
-    if ref.key in reads.tasks:
+    if reads.ready(ref.key):
         return []
     if ref.key in reads.foreach:
         return [f"'{ref.key}' is the core/foreach these tasks run in: its output exists only once every item is done; "

@@ -16,7 +16,7 @@ from statemill.cli.main import main
 from tests.unit.test_bad_workflows import BAD_WORKFLOWS
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = ROOT / "examples" / "daily_sync.yaml"
+GOOD = ROOT / "tests" / "fixtures" / "workflows" / "ref_daily_sync.yaml"
 INVALID = 2
 
 
