@@ -28,6 +28,8 @@ LAMBDA_SERVICE_RETRY = {
                     "Lambda.AWSLambdaException", "Lambda.SdkClientException"],
     "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2.0, "JitterStrategy": "FULL",
 }
+# Errors a retry cannot fix: bad inputs, a refused permission, a missing secret.
+PERMANENT_ERRORS = ["Statemill.InputError", "Statemill.PermissionDenied", "Statemill.SecretError"]
 ITEM_SELECTOR = {"item": "{% $states.context.Map.Item.Value %}", "index": "{% $states.context.Map.Item.Index %}"}
 SKIPPED = '{"status": "SKIPPED", "output": null}'
 MAX_NAME = 80
@@ -389,7 +391,7 @@ def _limits(state: dict, task: Task, invokes_lambda: bool) -> None:
     retriers = []
     wants_retry = task.retry is not None and task.retry.max > 0
     if wants_retry and invokes_lambda:
-        retriers.append({"ErrorEquals": ["Statemill.InputError"], "MaxAttempts": 0})
+        retriers.append({"ErrorEquals": PERMANENT_ERRORS, "MaxAttempts": 0})
     if invokes_lambda:
         retriers.append(LAMBDA_SERVICE_RETRY)
     if wants_retry:
