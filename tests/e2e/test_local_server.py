@@ -254,7 +254,7 @@ def test_disable_refuses_new_executions_until_enabled(capsys, applied):
 
 
 def test_redrive_is_not_supported_locally(capsys, applied):
-    failed = as_json(capsys, "execution", "list", "--workflow", "failing", "--limit", "1")[0]
+    failed = json.loads(statemill(capsys, "--json", "execution", "start", "failing", "--wait")[1])
     code, _, err = statemill(capsys, "execution", "redrive", failed["id"])
     assert code == 4 and "not supported by the local engine" in err
 
