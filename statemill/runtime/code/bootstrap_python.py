@@ -1,15 +1,11 @@
-"""Runs inside the code task's child process: `python -I bootstrap_python.py <dir>`.
+"""Runs inside the code task's child process, forked by forkserver_python.py (`main(dir)`).
 
 Loads <dir>/task.py, calls its main(input) with <dir>/input.json and writes {"ok": value} or
 {"error": {type, message, trace}} to <dir>/result.json. Only the user's frames are reported.
 """
 
 import json
-import sys
 import traceback
-
-# Nothing next to this file is the user's business to import.
-del sys.path[0]
 
 
 def _user_trace(error: BaseException, source_path: str) -> list[str]:
@@ -61,6 +57,3 @@ def main(directory: str) -> None:
             return
         result.write(output)
 
-
-if __name__ == "__main__":
-    main(sys.argv[1])

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from statemill.runtime.errors import CodeError, InternalError
 
-PYTHON_BOOTSTRAP = Path(__file__).with_name("bootstrap_python.py")
 # The project's own node_modules (npm ci), for a development checkout and the local engine.
 PROJECT_ESBUILD = Path(__file__).resolve().parents[3] / "node_modules" / ".bin" / "esbuild"
 ESBUILD_TIMEOUT_SECONDS = 30
@@ -51,10 +50,11 @@ writeFileSync(`${dir}/result.json`, result);
 class Launch:
     """A prepared run: the command, its stdin, and where its output comes from."""
 
-    argv: list[str]
+    argv: list[str]  # empty when forked
     stdin: bytes | None
     output_on_stdout: bool
     extra_address_space_mb: int = 0
+    forked: bool = False  # python: a child of the fork server, not a new interpreter
 
 
 def prepare(
@@ -70,11 +70,9 @@ def prepare(
     if language == "python":
         (runner_dir / "task.py").write_text(source)
         (runner_dir / "input.json").write_text(input_json)
-        # -I -S: isolated, standard library only (the host's packages are not the code's, and
-        # skipping site-packages makes each start ~4x faster).
-        return Launch(
-            [sys.executable, "-I", "-S", str(PYTHON_BOOTSTRAP), str(runner_dir)], None, False
-        )
+        # Forked from an interpreter started `-I -S`: isolated, standard library only (the
+        # host's packages are not the code's).
+        return Launch([], None, False, forked=True)
     if language in ("javascript", "typescript"):
         script = transpile_typescript(source, esbuild) if language == "typescript" else source
         (runner_dir / "task.mjs").write_text(script)

@@ -8,7 +8,7 @@ from typing import Any
 
 from statemill import platform
 from statemill.runtime import observability
-from statemill.runtime.code import languages
+from statemill.runtime.code import forkserver, languages
 from statemill.runtime.code.sandbox import Limits, Outcome, run_sandboxed
 from statemill.runtime.errors import CodeError, InputError, Timeout
 from statemill.runtime.invocation import Invocation, run_task
@@ -49,14 +49,18 @@ def run_code(call: Invocation, runner: str) -> Any:
         launch = languages.prepare(
             language, source, call.inputs, runner_dir, memory_mb, call.services.settings.esbuild
         )
-        outcome = run_sandboxed(
-            launch.argv,
-            workdir=str(workdir),
-            limits=Limits(seconds, (memory_mb + launch.extra_address_space_mb) << 20),
-            on_line=_log_line,
-            stdin=launch.stdin,
-            capture_stdout_bytes=MAX_STDOUT_OUTPUT_BYTES if launch.output_on_stdout else 0,
-        )
+        limits = Limits(seconds, (memory_mb + launch.extra_address_space_mb) << 20)
+        if launch.forked:
+            outcome = forkserver.run_python(runner_dir, workdir, limits, _log_line)
+        else:
+            outcome = run_sandboxed(
+                launch.argv,
+                workdir=str(workdir),
+                limits=limits,
+                on_line=_log_line,
+                stdin=launch.stdin,
+                capture_stdout_bytes=MAX_STDOUT_OUTPUT_BYTES if launch.output_on_stdout else 0,
+            )
         if outcome.timed_out:
             raise Timeout(
                 f"the {language} code did not finish within {seconds:g} s and was stopped"
