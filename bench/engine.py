@@ -103,9 +103,46 @@ def warm(session: LocalSession) -> None:
           f"({200 / elapsed:.0f} executions/s)")
 
 
+def server_latency(folder: Path) -> None:
+    """The same 3-task workflow on `statemill server`: every call is an HTTP round trip."""
+    import os
+    import socket
+
+    from statemill.control import runs, target, workflows
+    from statemill.local import server_process
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    home = folder / "home"
+    flow = folder / "three_tasks.yaml"
+    flow.write_text(log_chain(3).replace("log_3", "three_tasks"))
+    os.environ["STATEMILL_HOME"] = str(home)
+    server_process.start_detached(port, home)
+    try:
+        settings = target.resolve("local")
+        workflows.apply(settings, [flow])
+        stepfunctions = settings.client("stepfunctions")
+        latencies = []
+        for _ in range(43):
+            start = time.perf_counter()
+            arn = runs.start(settings, "three_tasks", {})
+            while stepfunctions.describe_execution(executionArn=arn)["status"] == "RUNNING":
+                time.sleep(0.01)  # each describe costs the server CPU: poll as a client would
+            latencies.append(time.perf_counter() - start)
+        latencies = sorted(latencies[3:])  # the first runs warm the server up
+        p90 = latencies[int(len(latencies) * 0.9) - 1]
+        print(f"\nwarm local server (statemill server start), over HTTP")
+        print(f"  3-task workflow latency: median {statistics.median(latencies) * 1000:.0f} ms, "
+              f"p90 {p90 * 1000:.0f} ms (target: median under 50 ms; Prefect 3: 1.2 s)")
+    finally:
+        server_process.stop(home)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         end_to_end(Path(folder))
+        server_latency(Path(folder))
     with LocalEngine() as engine:
         warm(LocalSession(engine))
 

@@ -71,7 +71,7 @@ def _watch(session, arn: str, deployed, view) -> Execution:
     while True:
         if view.shows_progress:
             view.show(session.execution(arn, deployed))
-        if engine.describe(arn).done:
+        if engine.status(arn) != "RUNNING":
             return session.execution(arn, deployed)
         if has_approvals:
             for approval in session.pending_approvals(arn):

@@ -226,12 +226,19 @@ class LocalEngine:
         """Block until the execution ends (or `timeout` seconds pass: status RUNNING)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         pause = _POLL_FIRST_SECONDS
-        while not (result := self.describe(execution_arn)).done:
+        while self.status(execution_arn) == "RUNNING":
             if deadline is not None and time.monotonic() >= deadline:
                 break
             time.sleep(pause)
             pause = min(pause * 2, _POLL_MAX_SECONDS)
-        return result
+        return self.describe(execution_arn)
+
+    def status(self, execution_arn: str) -> str:
+        """The execution's status, cheaply (read from moto's backend): poll this, not describe."""
+        from statemill.local import moto_patches
+
+        self.stepfunctions  # noqa: B018 -- raises a clear error when the engine is not started
+        return moto_patches.execution_status(ACCOUNT_ID, self.region, execution_arn)
 
     def run(self, state_machine_arn: str, input: Any = None, *,
             timeout: float | None = None) -> ExecutionResult:

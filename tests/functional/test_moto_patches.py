@@ -210,6 +210,14 @@ def test_time_scale_shortens_waits_and_retries(engine):
     assert flaky_calls[1] - flaky_calls[0] >= 0.19
 
 
+def test_status_read_from_the_backend_matches_the_api(engine):
+    arn = engine.deploy("status", {"QueryLanguage": "JSONata", "StartAt": "a", "States": {
+        "a": {"Type": "Fail", "Error": "Boom"}}})
+    execution = engine.run(arn, timeout=10).arn
+    api = engine.stepfunctions.describe_execution(executionArn=execution)["status"]
+    assert (engine.status(execution), api) == ("FAILED", "FAILED")
+
+
 def test_history_read_from_the_backend_matches_the_api(engine):
     arn = engine.deploy("history", {"QueryLanguage": "JSONata", "StartAt": "a", "States": {
         "a": {"Type": "Pass", "Output": {"x": 1}, "Next": "b"}, "b": {"Type": "Wait", "Seconds": 1, "End": True}}})
