@@ -16,6 +16,9 @@ CODE_RUNNERS = {
     "bash": "code_runner_bash",
 }
 FUNCTIONS = (TASK_RUNNER, PLUGIN_HOST, *CODE_RUNNERS.values())
+# Functions of the platform itself, never invoked by a workflow's state machine.
+CONTROL_API = "control_api"
+WEBHOOK = "webhook"
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,23 @@ PLUGIN_PREFIX = "plugins/"
 
 # The IAM role Step Functions runs the workflows' state machines with.
 STATES_ROLE = "states"
+# The log group every workflow's state machine logs to.
+STATES_LOG_GROUP = "states"
+# The alias `workflow apply` moves to the version it publishes.
+LIVE_ALIAS = "live"
+# The EventBridge Scheduler group holding workflows' schedules, and the role they start with.
+SCHEDULE_GROUP = "schedules"
+SCHEDULER_ROLE = "scheduler"
 
 
 def resource_name(stage: str, logical_name: str) -> str:
     """The physical name of a table, bucket or function for a stage: statemill-dev-registry."""
     return f"statemill-{stage}-{logical_name}".replace("_", "-")
+
+
+def states_log_group_name(stage: str) -> str:
+    """The workflows' log group; /aws/vendedlogs/ keeps Step Functions under the resource policy limit."""
+    return f"/aws/vendedlogs/states/{resource_name(stage, STATES_LOG_GROUP)}"
 
 
 def state_machine_name(stage: str, namespace: str, workflow: str) -> str:
@@ -69,3 +84,16 @@ ENV_IDEMPOTENCY_TABLE = "STATEMILL_IDEMPOTENCY_TABLE"
 ENV_BUCKET = "STATEMILL_BUCKET"
 ENV_OFFLOAD_THRESHOLD = "STATEMILL_OFFLOAD_THRESHOLD"
 ENV_ALLOW_PRIVATE_NETWORKS = "STATEMILL_ALLOW_PRIVATE_NETWORKS"
+ENV_TABLES = {
+    REGISTRY_TABLE: ENV_REGISTRY_TABLE,
+    DATA_TABLE: ENV_DATA_TABLE,
+    IDEMPOTENCY_TABLE: ENV_IDEMPOTENCY_TABLE,
+}
+
+
+def platform_environment(stage: str) -> dict[str, str]:
+    """The environment variables through which a platform Lambda finds its resources."""
+    environment = {ENV_STAGE: stage, ENV_BUCKET: resource_name(stage, BUCKET)}
+    for table in TABLES:
+        environment[ENV_TABLES[table]] = resource_name(stage, table.logical_name)
+    return environment

@@ -85,7 +85,8 @@ class LocalEngine:
         from moto import mock_aws  # heavy: only when an engine really starts
 
         from statemill.local import moto_patches
-        from statemill.local.provision import platform_environment, provision_platform
+        from statemill.local.provision import provision_platform
+        from statemill.platform import platform_environment
 
         if self._mock is not None:
             return self

@@ -9,21 +9,6 @@ from typing import Any
 
 from statemill import platform
 
-_TABLE_ENV = {
-    platform.REGISTRY_TABLE: platform.ENV_REGISTRY_TABLE,
-    platform.DATA_TABLE: platform.ENV_DATA_TABLE,
-    platform.IDEMPOTENCY_TABLE: platform.ENV_IDEMPOTENCY_TABLE,
-}
-
-
-def platform_environment(stage: str) -> dict[str, str]:
-    """The environment variables through which a platform Lambda finds its resources."""
-    environment = {platform.ENV_STAGE: stage,
-                   platform.ENV_BUCKET: platform.resource_name(stage, platform.BUCKET)}
-    for table in platform.TABLES:
-        environment[_TABLE_ENV[table]] = platform.resource_name(stage, table.logical_name)
-    return environment
-
 
 def _create_table(dynamodb: Any, name: str, table: platform.Table) -> None:
     keys = [(table.partition_key, "HASH")]

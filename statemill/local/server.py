@@ -44,7 +44,7 @@ class PortInUse(OSError):
 def server_environment(port: int) -> dict[str, str]:
     """What this process needs: moto calls itself back on MOTO_PORT, the handlers' boto3
     clients go to AWS_ENDPOINT_URL (this server) and find the platform's tables and bucket."""
-    from statemill.local.provision import platform_environment
+    from statemill.platform import platform_environment
 
     return {"MOTO_PORT": str(port), "AWS_ENDPOINT_URL": f"http://{HOST}:{port}",
             "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
