@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from croniter import croniter
 
 from . import durations, task_types
+from .cron import CronError, to_schedule_expressions
 from .diagnostics import Reporter, describe, did_you_mean
 from .expressions import EXECUTION_FIELDS, ROOTS, TASK_FIELDS, ExpressionError, has_template, parse_template
 from .graph import Dag
@@ -109,6 +110,11 @@ def _check_trigger(workflow: Workflow, path: tuple, trigger, reporter: Reporter)
     if len(fields) != 5 or not croniter.is_valid(trigger.cron):
         reporter.error((*path, "cron"), f"'{trigger.cron}' is not a valid cron expression: "
                        "write 5 fields, minute hour day-of-month month day-of-week, e.g. '0 2 * * *'")
+    else:
+        try:
+            to_schedule_expressions(trigger.cron)
+        except CronError as exc:
+            reporter.error((*path, "cron"), str(exc))
     if trigger.timezone is not None:
         try:
             zoneinfo.ZoneInfo(trigger.timezone)
@@ -190,7 +196,8 @@ def _check_task(workflow: Workflow, path: tuple, task: Task, reads: Reads, repor
     kind_check = _KIND_CHECKS.get(task_type.kind)
     if kind_check:
         kind_check(workflow, path, task, reporter)
-    secrets_ok = task_type.invokes_lambda and task_type.kind == "lambda"
+    # Every "lambda" kind runs in a Lambda (core/code too, though its function depends on its language).
+    secrets_ok = task_type.kind == "lambda"
     _check_values(task.inputs, (*path, "inputs"), replace(reads, secrets=secrets_ok), workflow, reporter)
     if isinstance(task.when, str):
         _check_single_expression(task.when, (*path, "when"), reads, workflow, reporter)
