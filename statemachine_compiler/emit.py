@@ -368,21 +368,30 @@ def _event(emitter: Emitter, step: TaskStep, resolve: Resolver) -> dict:
              "version": placeholders.WORKFLOW_VERSION, "execution": "{% $states.context.Execution.Id %}",
              "task": step.id, "type": task.type, "attempt": "{% $states.context.State.RetryCount + 1 %}",
              "inputs": value(task.inputs, resolve)}
-    if secrets := sorted(_secret_names(task.inputs)):
+    if secrets := _secret_paths(task.inputs):
         event["secrets"] = secrets
     if task.timeout:
         event["timeout_seconds"] = task.timeout // 1000
     return event
 
 
-def _secret_names(data: object) -> set[str]:
-    if isinstance(data, dict):
-        return set().union(*(_secret_names(v) for v in data.values())) if data else set()
-    if isinstance(data, list):
-        return set().union(*(_secret_names(v) for v in data)) if data else set()
+def _secret_paths(data: object, path: tuple = ()) -> dict[str, list[list]]:
+    """Each secret name -> the input paths whose strings hold its reference: the Lambda resolves
+    references only there, so text that arrives as data can never pull a secret in."""
     if isinstance(data, str) and "{{" in data:
-        return {name for part in parse_template(data).expressions if (name := secret_name(part))}
-    return set()
+        names = {name for part in parse_template(data).expressions if (name := secret_name(part))}
+        return {name: [list(path)] for name in sorted(names)}
+    if isinstance(data, dict):
+        children = [(str(key), item) for key, item in data.items()]
+    elif isinstance(data, list):
+        children = list(enumerate(data))
+    else:
+        return {}
+    found: dict[str, list[list]] = {}
+    for key, item in children:
+        for name, paths in _secret_paths(item, (*path, key)).items():
+            found.setdefault(name, []).extend(paths)
+    return dict(sorted(found.items()))
 
 
 def _limits(state: dict, task: Task, invokes_lambda: bool) -> None:

@@ -20,7 +20,8 @@ class TaskEvent:
     namespace: str = "default"
     version: str = ""
     attempt: int = 1
-    secrets: tuple[str, ...] = ()
+    # Each secret name -> the paths into `inputs` of the strings that hold its reference.
+    secrets: dict[str, tuple[tuple[str | int, ...], ...]] = field(default_factory=dict)
     # Seconds this task may run (the task's `timeout`); None: the runner's default.
     timeout_seconds: float | None = None
     code: dict[str, Any] | None = None
@@ -44,16 +45,14 @@ class TaskEvent:
         _expect(event, "version", str)
         _expect(event, "inputs", dict)
         _expect(event, "attempt", int)
-        _expect(event, "secrets", list)
+        _expect(event, "secrets", dict)
         _expect(event, "timeout_seconds", (int, float))
         _expect(event, "code", dict)
         _expect(event, "plugin", dict)
         _expect(event, "task_token", str)
-        if not all(isinstance(name, str) for name in event.get("secrets", [])):
-            raise InputError("task event field 'secrets' must be a list of secret names")
         # Unknown fields are ignored, so a newer compiler can add optional ones.
         values = {k: v for k, v in event.items() if k in _FIELDS and v is not None}
-        values["secrets"] = tuple(values.get("secrets", ()))
+        values["secrets"] = _secret_paths(values.get("secrets", {}))
         values.setdefault("inputs", {})
         return cls(**values)
 
@@ -64,6 +63,19 @@ class TaskEvent:
 
 
 _FIELDS = {f for f in TaskEvent.__dataclass_fields__}
+
+
+def _secret_paths(secrets: dict) -> dict[str, tuple[tuple[str | int, ...], ...]]:
+    def is_path(path: Any) -> bool:
+        keys = path if isinstance(path, list) else [None]
+        return all(isinstance(key, (str, int)) and not isinstance(key, bool) for key in keys)
+
+    if not all(isinstance(paths, list) and all(map(is_path, paths)) for paths in secrets.values()):
+        raise InputError(
+            "task event field 'secrets' must map each secret name to a list of input paths "
+            "(lists of keys and indexes); re-apply the workflow with this platform's compiler"
+        )
+    return {name: tuple(tuple(path) for path in paths) for name, paths in secrets.items()}
 
 
 def _expect(event: dict, name: str, kind, required: bool = False) -> None:

@@ -63,7 +63,7 @@ def run_task(
                 inputs = resolve_secrets(
                     parsed.inputs,
                     namespace=parsed.namespace,
-                    allowed=parsed.secrets,
+                    paths=parsed.secrets,
                     resolver=services.secrets,
                     masker=masker,
                 )

@@ -1,14 +1,15 @@
-"""Secret references in task inputs: `{{ secrets.NAME }}` is replaced by the secret's value,
-and every value resolved is masked (with its base64 and URL-encoded forms) in what the task
-logs, raises and returns.
+"""Secret references in task inputs: `{{ secrets.NAME }}` is replaced by the secret's value at
+the input paths the compiler named for it, and every value resolved is masked (with its base64
+and URL-encoded forms) in what the task logs, raises and returns.
 """
 
 import base64
 import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 from urllib.parse import quote, quote_plus
 
-from statemill.runtime.errors import SecretError
+from statemill.runtime.errors import InputError, SecretError
 
 MASK = "***"
 REFERENCE = re.compile(r"\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -67,36 +68,56 @@ class Masker:
         return value
 
 
+Path = tuple[str | int, ...]
+
+
 def resolve_secrets(
-    value: Any,
+    inputs: dict[str, Any],
     *,
     namespace: str,
-    allowed: tuple[str, ...],
+    paths: Mapping[str, Sequence[Path]],
     resolver: SecretResolver,
     masker: Masker,
-) -> Any:
-    """A copy of `value` with every `{{ secrets.NAME }}` in its strings replaced by the secret."""
-    resolved: dict[str, str] = {}
+) -> dict[str, Any]:
+    """A copy of `inputs` where each `{{ secrets.NAME }}` is replaced by the secret, but only in
+    the strings at the paths the compiler listed for NAME: the same text anywhere else (an
+    earlier task's output, say) is data and stays as it is."""
+    values = {}
+    for name in paths:  # every lookup before any use: a missing secret leaves nothing half-done
+        values[name] = resolver.get(namespace, name)
+        masker.add(values[name])
+    names_at: dict[Path, set[str]] = {}
+    for name, name_paths in paths.items():
+        for path in name_paths:
+            names_at.setdefault(tuple(path), set()).add(name)
+    resolved = inputs
+    for path, names in names_at.items():
+        # One pass per string: a secret's value that looks like a reference is never resolved.
+        def substitute(text: str, names=names) -> str:
+            return REFERENCE.sub(
+                lambda match: values[match[1]] if match[1] in names else match[0], text
+            )
 
-    def lookup(match: re.Match) -> str:
-        name = match.group(1)
-        if name not in resolved:
-            if name not in allowed:
-                raise SecretError(
-                    f"secret '{name}' is not declared by this workflow: "
-                    f"add it to the workflow's `secrets:` list"
-                )
-            resolved[name] = resolver.get(namespace, name)
-            masker.add(resolved[name])
-        return resolved[name]
+        resolved = _replace_at(resolved, path, substitute)
+    return resolved
 
-    def walk(node: Any) -> Any:
-        if isinstance(node, str):
-            return REFERENCE.sub(lookup, node)
-        if isinstance(node, dict):
-            return {key: walk(item) for key, item in node.items()}
-        if isinstance(node, list):
-            return [walk(item) for item in node]
-        return node
 
-    return walk(value)
+def _replace_at(node: Any, path: Path, substitute: Callable[[str], str]) -> Any:
+    """A copy of `node` with the string at `path` substituted; only the containers on the path
+    are copied."""
+    if not path:
+        if not isinstance(node, str):
+            raise InputError(
+                "the task event lists a secret reference at an input that is not text: "
+                "re-apply the workflow with this platform's compiler"
+            )
+        return substitute(node)
+    key, rest = path[0], path[1:]
+    if isinstance(node, dict) and key in node:
+        return {**node, key: _replace_at(node[key], rest, substitute)}
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return [*node[:key], _replace_at(node[key], rest, substitute), *node[key + 1 :]]
+    raise InputError(
+        f"the task event lists a secret reference at input {'.'.join(map(str, path))}, which "
+        f"does not exist: re-apply the workflow with this platform's compiler"
+    )

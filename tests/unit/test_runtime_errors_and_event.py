@@ -49,7 +49,7 @@ def test_parse_fills_defaults():
         "default",
         1,
         {},
-        (),
+        {},
     )
     assert event.execution_name == "run-7"
 
@@ -62,7 +62,7 @@ def test_parse_keeps_every_field_and_ignores_unknown_ones():
         "version": "3f2a",
         "attempt": 2,
         "inputs": {"a": 1},
-        "secrets": ["S"],
+        "secrets": {"S": [["a"], ["l", 0]]},
         "timeout_seconds": 30,
         "code": {"language": "python"},
         "plugin": {"name": "p"},
@@ -72,7 +72,7 @@ def test_parse_keeps_every_field_and_ignores_unknown_ones():
 
     event = TaskEvent.parse(raw)
 
-    assert event.secrets == ("S",) and event.timeout_seconds == 30 and event.task_token == "tok"
+    assert event.secrets == {"S": (("a",), ("l", 0))} and event.timeout_seconds == 30 and event.task_token == "tok"
     assert event.code == {"language": "python"} and event.plugin == {"name": "p"}
 
 
@@ -87,7 +87,11 @@ def test_parse_keeps_every_field_and_ignores_unknown_ones():
             {**MINIMAL, "attempt": True},
             "task event field 'attempt' must be an integer, got a boolean",
         ),
-        ({**MINIMAL, "secrets": [1]}, "task event field 'secrets' must be a list of secret names"),
+        ({**MINIMAL, "secrets": ["S"]}, "task event field 'secrets' must be an object, got an array"),
+        (
+            {**MINIMAL, "secrets": {"S": [["a", True]]}},
+            "task event field 'secrets' must map each secret name to a list of input paths",
+        ),
     ],
 )
 def test_a_malformed_event_is_an_input_error(raw, message):

@@ -35,7 +35,7 @@ def test_concurrent_tasks_keep_their_own_ids_and_masks(aws, log_lines):
             {"token": "{{ secrets.TOKEN }}"},
             execution=f"arn:aws:states:us-east-1:123456789012:execution:wf:{execution}",
             code={"language": "python", "source": PRINT_SLOWLY},
-            secrets=["TOKEN"],
+            secrets={"TOKEN": [["token"]]},
         )
         try:
             handle_python(event, services=make_services(secrets=PerExecutionStore(execution)))

@@ -49,7 +49,7 @@ def test_the_secret_is_sent_and_masked_in_the_output_and_logs(
     event = make_event(
         "core/http.get",
         {"url": http_server.url, "headers": {"Authorization": "Bearer {{ secrets.API_TOKEN }}"}},
-        secrets=["API_TOKEN"],
+        secrets={"API_TOKEN": [["headers", "Authorization"]]},
     )
 
     # WHEN the task runs
@@ -68,7 +68,7 @@ def test_secrets_are_masked_in_error_messages(secret_services, http_server, log_
     event = make_event(
         "core/http.get",
         {"url": http_server.url + "/?t={{secrets.API_TOKEN}}"},
-        secrets=["API_TOKEN"],
+        secrets={"API_TOKEN": [["url"]]},
     )
 
     with pytest.raises(HttpError) as failed:
@@ -79,23 +79,35 @@ def test_secrets_are_masked_in_error_messages(secret_services, http_server, log_
     assert SECRET not in str(log_lines())
 
 
-def test_an_undeclared_secret_is_refused_without_asking_the_store(secret_services, store):
-    event = make_event("core/log", {"message": "{{ secrets.API_TOKEN }}"}, secrets=["OTHER"])
+def test_only_the_names_the_event_lists_for_a_path_resolve_there(secret_services, store, log_lines):
+    # GIVEN a message listed for OTHER only, though it also holds API_TOKEN's reference text
+    store.values["OTHER"] = "other-value"
+    event = make_event(
+        "core/log",
+        {"message": "{{ secrets.OTHER }} then {{ secrets.API_TOKEN }}"},
+        secrets={"OTHER": [["message"]]},
+    )
 
-    with pytest.raises(SecretError, match=r"secret 'API_TOKEN' is not declared.*`secrets:`"):
-        handle(event, services=secret_services)
-    assert store.asked == []
+    # WHEN the task runs
+    handle(event, services=secret_services)
+
+    # THEN API_TOKEN's text is data: logged as it came, never looked up
+    assert store.asked == [("default", "OTHER")]
+    logged = [line["message"] for line in log_lines() if line.get("source") == "core/log"]
+    assert logged == ["*** then {{ secrets.API_TOKEN }}"]
 
 
 def test_a_missing_secret_is_a_secret_error(secret_services):
-    event = make_event("core/log", {"message": "{{ secrets.GONE }}"}, secrets=["GONE"])
+    event = make_event("core/log", {"message": "{{ secrets.GONE }}"}, secrets={"GONE": [["message"]]})
 
     with pytest.raises(SecretError, match="secret 'GONE' does not exist"):
         handle(event, services=secret_services)
 
 
 def test_without_a_secret_store_secrets_fail_clearly(services):
-    event = make_event("core/log", {"message": "{{ secrets.API_TOKEN }}"}, secrets=["API_TOKEN"])
+    event = make_event(
+        "core/log", {"message": "{{ secrets.API_TOKEN }}"}, secrets={"API_TOKEN": [["message"]]}
+    )
 
     with pytest.raises(SecretError, match="no secret store is configured"):
         handle(event, services=services)
@@ -112,7 +124,7 @@ def test_code_tasks_mask_what_the_code_prints_and_returns(aws, store, log_lines)
             "language": "python",
             "source": "def main(input):\n    print(input['token'])\n    return input\n",
         },
-        secrets=["API_TOKEN"],
+        secrets={"API_TOKEN": [["token"]]},
     )
 
     assert handle_python(event, services=services) == {"token": "***"}
