@@ -9,7 +9,8 @@
   strings holding quotes or backslashes). A failing expression raises the catchable
   States.QueryEvaluationError, as on AWS, not States.Runtime.
 - Wait states and Retry intervals sleep `time_scale` times their real duration.
-- A parsed definition is reused by every execution of the same state machine.
+- A parsed definition is reused by every execution of the same state machine, and kept
+  (pickled) in STATEMILL_HOME/cache so the next process skips moto's slow parser.
 - `states:startExecution(.sync|.sync:2)` gets the request/response normalisation that moto
   stubbed out, so child executions start and the parent receives their output.
 - An execution started without a name (a subflow's child, say) gets a UUID, not "None".
@@ -27,7 +28,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
+import os
+import pickle
 import sys
 import threading
 import time
@@ -41,6 +45,8 @@ from typing import Any
 import botocore.session
 import jsonata
 import moto
+
+from statemill.home import home_dir
 
 
 def _import_batch_utils_alone() -> None:
@@ -306,10 +312,32 @@ def _thread_safe_heap_key(self: Any) -> str:
     return self.__dict__.get("_heap_key") or self.__dict__.setdefault("_heap_key", long_uid())
 
 
+def _parse_through_disk_cache(definition: str) -> tuple[Any, Any]:
+    """The parsed program, from STATEMILL_HOME's cache when this definition was seen before.
+
+    moto's ANTLR parser takes ~0.5 s for 40 task states; unpickling the result takes ~7 ms.
+    Only the program is kept: the parse tree (second item) serves no caller on this path.
+    """
+    digest = hashlib.sha256(definition.encode()).hexdigest()
+    path = home_dir() / "cache" / f"asl-moto{moto.__version__}" / f"{digest}.pickle"
+    try:
+        return pickle.loads(path.read_bytes()), None
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        pass  # not cached yet (or written by another moto): parse it
+    program, tree = originals[(AmazonStateLanguageParser, "parse")](definition)
+    with contextlib.suppress(OSError, pickle.PickleError, TypeError, RecursionError):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+        partial.write_bytes(pickle.dumps(program))
+        os.replace(partial, path)  # atomic: concurrent runs never read half a file
+    return program, tree
+
+
 def _patch_definition_cache() -> None:
-    cached_parse = functools.lru_cache(maxsize=PARSED_DEFINITIONS_CACHED)(
-        AmazonStateLanguageParser.parse)
+    original = AmazonStateLanguageParser.parse
+    cached_parse = functools.lru_cache(maxsize=PARSED_DEFINITIONS_CACHED)(_parse_through_disk_cache)
     _replace(AmazonStateLanguageParser, "parse", staticmethod(cached_parse))
+    originals[(AmazonStateLanguageParser, "parse")] = original
     _replace(eval_component.EvalComponent, "heap_key", property(_thread_safe_heap_key))
 
 

@@ -7,6 +7,7 @@ statemill/local/moto_patches.py for the new moto (or stay on the pinned version)
 import importlib
 import inspect
 import json
+import os
 import subprocess
 import sys
 import time
@@ -230,3 +231,27 @@ def test_history_read_from_the_backend_matches_the_api(engine):
     assert {k for e in direct for k in e} == {k for e in from_api for k in e}
     assert [e["timestamp"] for e in direct] == [e["timestamp"] for e in from_api]
     assert all(type(e["type"]) is str for e in direct)
+
+
+def test_a_parsed_definition_is_reused_from_the_disk_cache_by_the_next_process(tmp_path):
+    # Each process counts the calls that reach moto's own parser, then runs the machine.
+    script = (
+        "from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser as P\n"
+        "from statemill.local import moto_patches\n"
+        "from statemill.local.engine import LocalEngine\n"
+        "with LocalEngine(functions={}) as engine:\n"
+        "    calls, parse = [], moto_patches.originals[(P, 'parse')]\n"
+        "    moto_patches.originals[(P, 'parse')] = lambda d: calls.append(1) or parse(d)\n"
+        "    arn = engine.deploy('cached', " + repr(json.dumps(_three_states())) + ")\n"
+        "    print(len(calls), engine.run(arn, timeout=10).output)\n")
+    env = {**os.environ, "STATEMILL_HOME": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                           check=True).stdout.split() for _ in range(2)]
+    assert runs == [["1", "3"], ["0", "3"]], "the second process should run the cached program"
+    assert list((tmp_path / "cache").glob("asl-moto*/*.pickle"))
+
+
+def _three_states():
+    states = {f"s{i}": {"Type": "Pass", "Output": i + 1, "Next": f"s{i + 1}"} for i in range(3)}
+    states["s2"] = {"Type": "Pass", "Output": 3, "End": True}
+    return {"QueryLanguage": "JSONata", "StartAt": "s0", "States": states}
