@@ -95,20 +95,21 @@ def answer_when_asked(session, arn, *, approved):
     return thread
 
 
-def test_approval_approved_lets_the_run_go_on(session):
+def run_answered(session, *, approved):
     deployed, arn = start(session, "approval")
-    answer_when_asked(session, arn, approved=True).join()
+    answer_when_asked(session, arn, approved=approved).join()
     session.engine.wait(arn, timeout=60)
-    execution = session.execution(arn, deployed)
+    return session.execution(arn, deployed)
+
+
+def test_approval_approved_lets_the_run_go_on(session):
+    execution = run_answered(session, approved=True)
     assert execution.status == "SUCCEEDED"
     assert execution.outputs == {"approved_by": "alice", "comment": "looks good"}
 
 
 def test_approval_rejected_fails_the_approval_task(session):
-    deployed, arn = start(session, "approval")
-    answer_when_asked(session, arn, approved=False).join()
-    session.engine.wait(arn, timeout=60)
-    execution = session.execution(arn, deployed)
+    execution = run_answered(session, approved=False)
     assert execution.status == "FAILED"
     assert statuses(execution) == {"build": "SUCCEEDED", "ship": "FAILED", "announce": "PENDING"}
     assert execution.error == {"type": "Statemill.Rejected", "message": "rejected by alice: looks good"}
