@@ -10,6 +10,7 @@ from . import (
     execution_commands,
     run_command,
     server_commands,
+    webhook_commands,
     workflow_commands,
 )
 from .errors import INVALID, PLATFORM, CliError
@@ -30,7 +31,8 @@ def cli(ctx: click.Context, target: str, as_json: bool, namespace: str | None) -
 
 
 for command in (*compile_commands.COMMANDS, run_command.run, *server_commands.COMMANDS,
-                *workflow_commands.COMMANDS, *execution_commands.COMMANDS, *config_commands.COMMANDS):
+                *workflow_commands.COMMANDS, *execution_commands.COMMANDS, *config_commands.COMMANDS,
+                *webhook_commands.COMMANDS):
     cli.add_command(command)
 
 

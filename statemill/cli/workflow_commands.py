@@ -100,6 +100,13 @@ def describe(obj: dict, workflow_id: str) -> None:
     for label, value in rows:
         if value:
             stdout.print(f"[bold]{label:<14}[/] {value}", soft_wrap=True)
+    for trigger in details["triggers"]:
+        if trigger["type"] == "cron":
+            stdout.print(f"[bold]{'cron':<14}[/] {trigger['cron']} ({trigger['timezone']}), next: "
+                         + ", ".join(trigger["next"]), soft_wrap=True)
+        else:
+            stdout.print(f"[bold]{'webhook':<14}[/] {trigger['method']} {trigger['url_path']} "
+                         f"(auth {trigger['auth']}): statemill webhook show {details['id']}", soft_wrap=True)
     stdout.print()
     stdout.out(details["yaml"], end="")
 

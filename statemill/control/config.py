@@ -16,6 +16,7 @@ KEYS = {
     "namespace": "namespace of the workflows commands act on (default: default)",
     "region": "AWS region of the localstack and aws targets",
     "stage": "stage of the deployed platform on the localstack and aws targets (default: dev)",
+    "webhook_url": "base URL of the deployed webhook API (localstack and aws targets), for webhook show",
 }
 
 

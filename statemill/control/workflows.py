@@ -15,6 +15,7 @@ from typing import Any
 
 from statemachine_compiler import CompiledWorkflow, compile_file, placeholders
 from statemill import platform
+from statemill.control import trigger_deployment
 from statemill.control.compiled import all_task_ids, version_of
 from statemill.control.errors import NotFound
 from statemill.control.registry import Registry, WorkflowRecord
@@ -56,6 +57,7 @@ def apply(target: TargetSettings, files: list[str | Path]) -> list[Applied]:
 
 def delete(target: TargetSettings, reference: str) -> WorkflowRecord:
     record = get(target, reference)
+    trigger_deployment.remove(target, record)
     stepfunctions = target.client("stepfunctions")
     try:
         stepfunctions.delete_state_machine(stateMachineArn=record.state_machine_arn)
@@ -68,6 +70,7 @@ def delete(target: TargetSettings, reference: str) -> WorkflowRecord:
 def set_enabled(target: TargetSettings, reference: str, enabled: bool) -> WorkflowRecord:
     record = get(target, reference)
     Registry.of(target).set_enabled(record, enabled)
+    trigger_deployment.set_enabled(target, record, enabled)
     return get(target, reference)
 
 
@@ -76,7 +79,8 @@ def list_workflows(target: TargetSettings) -> list[WorkflowRecord]:
 
 
 def describe(target: TargetSettings, reference: str) -> dict[str, Any]:
-    return get(target, reference).to_dict(full=True)
+    record = get(target, reference)
+    return {**record.to_dict(full=True), "triggers": trigger_deployment.describe(target, record)}
 
 
 class _Deployer:
@@ -104,6 +108,7 @@ class _Deployer:
             task_ids=all_task_ids(compiled), yaml=yaml_text, asl=compiled.asl,
             input_schema=compiled.input_schema, description=workflow.description)
         self.registry.put(record, definition)
+        trigger_deployment.deploy(self.target, record, workflow)
         return Applied(record, "created" if existing is None else "updated")
 
     def _deploy(self, name: str, definition: str, kind: str) -> str:

@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, unquote
 from statemill import platform
 from statemill.home import ServerRecord, home_dir, remove_server_record, write_server_record
 from statemill.local.logs import ExecutionLogs
+from statemill.local.scheduler import LocalScheduler
 
 DEFAULT_PORT = 4599
 HOST = "127.0.0.1"
@@ -33,6 +34,7 @@ REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
 LOGS_ROUTE = "/statemill/logs/"
 HEALTH_ROUTE = "/statemill/health"
+WEBHOOK_ROUTE = "/hooks/"
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
@@ -92,12 +94,28 @@ class Dispatcher:
         return self._moto_app(environ, start_response)
 
 
-def build_app(logs: ExecutionLogs) -> WsgiApp:
+def build_app(logs: ExecutionLogs, extra_routes: dict[str, WsgiApp] | None = None) -> WsgiApp:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    # The webhook gateway (/hooks/…) and the control API of later issues mount here too.
-    routes = {LOGS_ROUTE: logs_app(logs), HEALTH_ROUTE: health_app}
+    from statemill.local.webhook_route import webhook_app
+
+    # The control API of a later issue mounts here too.
+    routes = {LOGS_ROUTE: logs_app(logs), HEALTH_ROUTE: health_app, WEBHOOK_ROUTE: webhook_app(),
+              **(extra_routes or {})}
     return Dispatcher(DomainDispatcherApplication(create_backend_app), routes)
+
+
+def build_scheduler(session) -> tuple[LocalScheduler, dict[str, WsgiApp]]:
+    """The scheduler of cron triggers (on a fake clock, with its route, under STATEMILL_FAKE_CLOCK)."""
+    from statemill.control.trigger_starts import PlatformClients, start_scheduled
+    from statemill.local import fake_clock_route
+
+    clients = PlatformClients()
+    clock = fake_clock_route.fake_clock(os.environ)
+    scheduler = LocalScheduler(session.client("scheduler"), platform.resource_name(STAGE, platform.SCHEDULE_GROUP),
+                               lambda event: start_scheduled(event, clients), clock)
+    routes = {fake_clock_route.ROUTE: fake_clock_route.clock_app(scheduler, clock)} if clock else {}
+    return scheduler, routes
 
 
 def prepare_engine(port: int) -> ExecutionLogs:
@@ -134,13 +152,16 @@ def serve(port: int, home: Path, on_ready: Callable[[ServerRecord], None] = lamb
     from statemill.local.provision import provision_platform
 
     logs = prepare_engine(port)
+    session = boto3.session.Session(region_name=REGION)
+    scheduler, scheduler_routes = build_scheduler(session)
     try:
-        server = make_server(HOST, port, build_app(logs), threaded=True, request_handler=MotoRequestHandler)
+        server = make_server(HOST, port, build_app(logs, scheduler_routes), threaded=True,
+                             request_handler=MotoRequestHandler)
     except OSError as exc:
         raise PortInUse(f"port {port} is in use ({exc.strerror}): statemill server start --port N") from None
     threading.Thread(target=server.serve_forever, name="statemill-server", daemon=True).start()
-    # Scheduler (cron triggers) of a later issue: started here, stopped beside server.shutdown().
-    provision_platform(boto3.session.Session(region_name=REGION), STAGE)
+    provision_platform(session, STAGE)
+    scheduler.start()
     stopping = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stopping.set())
@@ -151,6 +172,7 @@ def serve(port: int, home: Path, on_ready: Callable[[ServerRecord], None] = lamb
         stopping.wait()
     finally:
         remove_server_record(home, record.pid)
+        scheduler.stop()
         server.shutdown()
 
 
