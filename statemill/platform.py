@@ -44,6 +44,15 @@ PLUGIN_PREFIX = "plugins/"
 
 # The IAM role Step Functions runs the workflows' state machines with.
 STATES_ROLE = "states"
+
+# Lambda functions that start executions for triggers: the webhook API's handler, and the
+# target of every cron schedule (it names the execution from the scheduled time).
+WEBHOOK = "webhook"
+SCHEDULED_START = "scheduled_start"
+# The EventBridge Scheduler group of every workflow's cron schedules, and the role the
+# schedules invoke SCHEDULED_START with.
+SCHEDULE_GROUP = "schedules"
+SCHEDULER_ROLE = "scheduler"
 # The log group every workflow's state machine logs to.
 STATES_LOG_GROUP = "states"
 # The alias `workflow apply` moves to the version it publishes.
@@ -73,6 +82,18 @@ def state_machine_name(stage: str, namespace: str, workflow: str) -> str:
         return name
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
     return f"{name[:71]}-{digest}"
+
+
+def schedule_name(namespace: str, workflow: str, trigger: int, part: int) -> str:
+    """A cron trigger's schedule: default--daily_sync--0-0 (at most 64 chars).
+
+    `part` is 1 for the second schedule of a cron restricting both day fields.
+    """
+    name = f"{namespace.replace('.', '_')}--{workflow}--{trigger}-{part}"
+    if len(name) <= 64:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[:55]}-{digest}"
 
 
 # Environment variables through which the CDK app (or the local engine) tells a Lambda
