@@ -1,0 +1,42 @@
+"""The functions workflows invoke: task_runner (built-in tasks) and the code runners.
+
+Only task_runner is granted more than its logs: the data and registry tables (core/db.*,
+core/approval) and the payloads in the bucket. Code runners run user code: logs only.
+"""
+
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from infra.acknowledgments import accept
+from infra.functions import TASK_FUNCTIONS, PlatformFunction
+from infra.tables import PlatformTables
+from statemill import platform
+
+
+class TaskFunctions(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, stage: str, layer: lambda_.ILayerVersion,
+                 tables: PlatformTables, bucket: s3.IBucket) -> None:
+        super().__init__(scope, construct_id)
+        self.by_name = {spec.name: PlatformFunction(self, spec.name, stage=stage, spec=spec, layer=layer)
+                        for spec in TASK_FUNCTIONS}
+        task_runner = self.by_name[platform.TASK_RUNNER].function
+        tables.data.grant_read_write_data(task_runner)
+        tables.registry.grant_read_write_data(task_runner)  # core/approval parks its task token there
+        task_runner.add_to_role_policy(iam.PolicyStatement(
+            sid="OffloadPayloads", actions=["s3:GetObject", "s3:PutObject"],
+            resources=[bucket.arn_for_objects(f"{platform.PAYLOAD_PREFIX}*")]))
+        accept(self.by_name[platform.TASK_RUNNER].role, "AwsSolutions-IAM5", "Payload keys are made per execution and task at run time: "
+               "granted on the payloads/ prefix only.",
+               (f"Resource::<{_logical_id(bucket)}.Arn>/{platform.PAYLOAD_PREFIX}*",))
+
+    @property
+    def functions(self) -> list[lambda_.IFunction]:
+        return [construct.function for construct in self.by_name.values()]
+
+
+def _logical_id(bucket: s3.IBucket) -> str:
+    """The bucket's logical id, as cdk-nag names it in findings."""
+    return Stack.of(bucket).resolve(bucket.node.default_child.logical_id)
