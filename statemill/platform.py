@@ -96,6 +96,11 @@ def schedule_name(namespace: str, workflow: str, trigger: int, part: int) -> str
     return f"{name[:55]}-{digest}"
 
 
+def secret_parameter_prefix(stage: str) -> str:
+    """Where a stage's secrets live in SSM Parameter Store: <prefix>/<namespace>/<NAME>."""
+    return f"/statemill/{stage}"
+
+
 # Environment variables through which the CDK app (or the local engine) tells a Lambda
 # where its resources are.
 ENV_STAGE = "STATEMILL_STAGE"
@@ -118,3 +123,6 @@ def platform_environment(stage: str) -> dict[str, str]:
     for table in TABLES:
         environment[ENV_TABLES[table]] = resource_name(stage, table.logical_name)
     return environment
+# Which secret store task functions read: "ssm:" + secret_parameter_prefix(stage), or
+# "file:<directory>" for the local encrypted store (statemill.runtime.secret_store).
+ENV_SECRET_STORE = "STATEMILL_SECRET_STORE"

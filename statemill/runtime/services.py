@@ -8,7 +8,8 @@ import threading
 from functools import cached_property
 
 from statemill.runtime.network_guard import NetworkGuard, address_check_from_setting
-from statemill.runtime.secrets import NoSecretStore, SecretResolver
+from statemill.runtime.secret_store import secret_store_from_setting
+from statemill.runtime.secrets import SecretResolver
 from statemill.runtime.settings import Settings
 
 
@@ -23,7 +24,7 @@ class Services:
         network: NetworkGuard | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
-        self.secrets = secrets or NoSecretStore()
+        self.secrets = secrets or secret_store_from_setting(self.settings.secret_store)
         self._clients = {"s3": s3, "dynamodb": dynamodb}
         self._network = network
         self._lock = threading.Lock()

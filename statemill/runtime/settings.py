@@ -30,6 +30,8 @@ class Settings:
     http_max_response_bytes: int = DEFAULT_HTTP_MAX_RESPONSE_BYTES
     code_memory_mb: int = DEFAULT_CODE_MEMORY_MB
     esbuild: str | None = None
+    # "" none; "ssm:/statemill/<stage>"; "file:<directory>" (statemill.runtime.secret_store).
+    secret_store: str = ""
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":
@@ -47,6 +49,7 @@ class Settings:
             ),
             "code_memory_mb": _int(env, ENV_CODE_MEMORY_MB, DEFAULT_CODE_MEMORY_MB),
             "esbuild": env.get(ENV_ESBUILD),
+            "secret_store": env.get(platform.ENV_SECRET_STORE, ""),
         }
         return cls(**{**from_env, **overrides})
 

@@ -60,8 +60,8 @@ CASES = {
     ),
     "Statemill.SecretError": (
         platform.TASK_RUNNER,
-        make_event("core/log", {"message": "{{ secrets.X }}"}),
-        "not declared",
+        make_event("core/log", {"message": "{{ secrets.X }}"}, secrets={"X": [["message"]]}),
+        "no secret store is configured",
     ),
     "Statemill.PermissionDenied": (
         platform.TASK_RUNNER,
