@@ -1,6 +1,7 @@
 """Workflows on a target: apply (compile, deploy, register), delete, enable, disable, list, describe.
 
-`apply` is create-or-update: the state machine is named by statemill.platform, the registry
+`apply` is create-or-update: the state machine is named by statemill.platform, each change
+publishes a version and moves its `live` alias (statemill.control.state_machines), the registry
 row records what was applied. Re-applying an unchanged file changes nothing; a changed file
 becomes a new version, and its `enabled:` is taken again (enable/disable hold until then).
 """
@@ -16,6 +17,7 @@ from typing import Any
 from statemachine_compiler import CompiledWorkflow, compile_file, placeholders
 from statemill import platform
 from statemill.control import trigger_deployment
+from statemill.control import state_machines
 from statemill.control.compiled import all_task_ids, version_of
 from statemill.control.errors import NotFound
 from statemill.control.registry import Registry, WorkflowRecord
@@ -112,14 +114,12 @@ class _Deployer:
         return Applied(record, "created" if existing is None else "updated")
 
     def _deploy(self, name: str, definition: str, kind: str) -> str:
-        arn = self._arn("states", f"stateMachine:{name}")
         role = self._arn("iam", f"role/{platform.resource_name(self.target.stage, platform.STATES_ROLE)}",
                          regional=False)
-        try:
-            self.stepfunctions.update_state_machine(stateMachineArn=arn, definition=definition, roleArn=role)
-        except self.stepfunctions.exceptions.StateMachineDoesNotExist:
-            self.stepfunctions.create_state_machine(name=name, definition=definition, roleArn=role, type=kind)
-        return arn
+        log_group = self._arn("logs", f"log-group:{platform.states_log_group_name(self.target.stage)}:*")
+        return state_machines.deploy(
+            self.stepfunctions, arn=self._arn("states", f"stateMachine:{name}"), name=name,
+            definition=definition, kind=kind, role_arn=role, log_group_arn=log_group).arn
 
     def _resolve(self, placeholder: str, argument: str | None, version: str) -> str | None:
         if placeholder == placeholders.FUNCTION_ARN:
