@@ -1,7 +1,7 @@
 """The webhook gateway: `POST /hooks/{namespace}/{workflow}/{path}` -> auth -> inputs -> StartExecution.
 
-`handle` takes an API Gateway HTTP API (payload 2.0) event and returns its response, so the same
-code serves the webhook Lambda and the local server. A delivery is named by X-Statemill-Delivery
+`handle` takes an API Gateway proxy event (REST API payload 1.0, or HTTP API 2.0) and returns
+its response, so the same code serves the webhook Lambda and the local server. A delivery is named by X-Statemill-Delivery
 (else by its body's hash): the execution is named from that key, so a redelivery starts nothing
 new and is answered with the first execution's id. The workflow's declared inputs are read
 from the JSON body's top-level fields of the same names; the whole body is `trigger.body`.
@@ -46,14 +46,14 @@ def handle(event: dict, context=None, *, clients: PlatformClients | None = None,
 
 
 def _accept(event: dict, clients: PlatformClients, now: float) -> dict:
-    namespace, workflow, route = _route(event.get("rawPath", ""))
+    namespace, workflow, route = _route(event.get("rawPath") or event.get("path") or "")
     record = clients.registry.get(namespace, workflow)
     hooks = [] if record is None else [t for t in clients.triggers.list(namespace, workflow)
                                        if isinstance(t, WebhookTrigger) and t.route == route]
     if not hooks:
         raise Refusal(404, "not_found", f"no webhook /{route} on workflow {namespace}/{workflow}")
     trigger = hooks[0]
-    method = event.get("requestContext", {}).get("http", {}).get("method", "")
+    method = event.get("requestContext", {}).get("http", {}).get("method") or event.get("httpMethod") or ""
     if method.upper() != trigger.method:
         raise Refusal(405, "method_not_allowed", f"this webhook takes {trigger.method}, not {method}",
                       {"Allow": trigger.method})
@@ -75,7 +75,7 @@ def _accept(event: dict, clients: PlatformClients, now: float) -> dict:
         "type": "webhook", "path": trigger.path, "delivery": delivery, "body": payload,
         # Credentials stay out of the execution's input (and so out of its history).
         "headers": {k: v for k, v in headers.items() if k not in webhook_auth.CREDENTIAL_HEADERS},
-        "query": dict(parse_qsl(event.get("rawQueryString") or ""))}}
+        "query": event.get("queryStringParameters") or dict(parse_qsl(event.get("rawQueryString") or ""))}}
     started = start_once(clients.client("stepfunctions"), record, delivery_name(workflow, trigger.index, key),
                          document)
     return _response(202, {"execution": started.execution_id, "arn": started.execution_arn,
