@@ -1,0 +1,1 @@
+"""The control API: statemill.control's operations over REST, behind API Gateway's /api."""
