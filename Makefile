@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench golden clean
+.PHONY: demo test install lint bench golden clean layers localstack-deploy
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,14 @@ golden: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# The functions' Lambda layer, built without Docker (wheels for the Lambda platform); CDK synth needs it.
+layers: install
+	$(BIN)/python layers/build.py runtime
+
+STAGE ?= dev
+CDK_CLI := npx --yes --package aws-cdk@2 --package aws-cdk-local@3.0.4
+# The platform on LocalStack (docker compose -f localstack/docker-compose.yml up -d first).
+localstack-deploy: layers
+	AWS_ENDPOINT_URL=http://localhost:4566 AWS_DEFAULT_REGION=us-east-1 $(CDK_CLI) cdklocal bootstrap -c stage=$(STAGE)
+	AWS_ENDPOINT_URL=http://localhost:4566 AWS_DEFAULT_REGION=us-east-1 $(CDK_CLI) cdklocal deploy -c stage=$(STAGE) --require-approval never
