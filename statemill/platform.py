@@ -110,6 +110,11 @@ ENV_IDEMPOTENCY_TABLE = "STATEMILL_IDEMPOTENCY_TABLE"
 ENV_BUCKET = "STATEMILL_BUCKET"
 ENV_OFFLOAD_THRESHOLD = "STATEMILL_OFFLOAD_THRESHOLD"
 ENV_ALLOW_PRIVATE_NETWORKS = "STATEMILL_ALLOW_PRIVATE_NETWORKS"
+# Which secret store task functions read (statemill.runtime.secret_store): SSM on AWS and
+# LocalStack; the local engine and server name their encrypted file store instead.
+ENV_SECRET_STORE = "STATEMILL_SECRET_STORE"
+SSM_SECRET_STORE = "ssm:"  # + secret_parameter_prefix(stage)
+FILE_SECRET_STORE = "file:"  # + the directory holding secrets.enc and secrets.key
 ENV_TABLES = {
     REGISTRY_TABLE: ENV_REGISTRY_TABLE,
     DATA_TABLE: ENV_DATA_TABLE,
@@ -119,10 +124,8 @@ ENV_TABLES = {
 
 def platform_environment(stage: str) -> dict[str, str]:
     """The environment variables through which a platform Lambda finds its resources."""
-    environment = {ENV_STAGE: stage, ENV_BUCKET: resource_name(stage, BUCKET)}
+    environment = {ENV_STAGE: stage, ENV_BUCKET: resource_name(stage, BUCKET),
+                   ENV_SECRET_STORE: SSM_SECRET_STORE + secret_parameter_prefix(stage)}
     for table in TABLES:
         environment[ENV_TABLES[table]] = resource_name(stage, table.logical_name)
     return environment
-# Which secret store task functions read: "ssm:" + secret_parameter_prefix(stage), or
-# "file:<directory>" for the local encrypted store (statemill.runtime.secret_store).
-ENV_SECRET_STORE = "STATEMILL_SECRET_STORE"

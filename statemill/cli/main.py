@@ -9,6 +9,7 @@ from . import (
     config_commands,
     execution_commands,
     run_command,
+    secret_commands,
     server_commands,
     webhook_commands,
     workflow_commands,
@@ -32,7 +33,7 @@ def cli(ctx: click.Context, target: str, as_json: bool, namespace: str | None) -
 
 for command in (*compile_commands.COMMANDS, run_command.run, *server_commands.COMMANDS,
                 *workflow_commands.COMMANDS, *execution_commands.COMMANDS, *config_commands.COMMANDS,
-                *webhook_commands.COMMANDS):
+                *webhook_commands.COMMANDS, *secret_commands.COMMANDS):
     cli.add_command(command)
 
 

@@ -24,6 +24,7 @@ from typing import Any, Self
 
 from statemachine_compiler import placeholders
 from statemill import platform
+from statemill.home import home_dir
 from statemill.local.functions import FunctionRoutes, Handler, platform_entrypoints
 from statemill.control.history import StateEvent, state_events
 from statemill.local.logs import ExecutionLogs
@@ -98,7 +99,10 @@ class LocalEngine:
         self._set_environment({"AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
                                # Metrics are for CloudWatch; locally they would only flood stdout.
                                "POWERTOOLS_METRICS_DISABLED": "true",
-                               **platform_environment(self.stage), **self._extra_environment})
+                               **platform_environment(self.stage),
+                               # Secrets come from the encrypted store `statemill secret set` writes.
+                               platform.ENV_SECRET_STORE: platform.FILE_SECRET_STORE + str(home_dir()),
+                               **self._extra_environment})
         self.logs.attach()
         import boto3
 

@@ -52,7 +52,9 @@ def server_environment(port: int) -> dict[str, str]:
             "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION,
             # Metrics are for CloudWatch; locally they would only flood the server's log.
-            "POWERTOOLS_METRICS_DISABLED": "true", **platform_environment(STAGE)}
+            "POWERTOOLS_METRICS_DISABLED": "true", **platform_environment(STAGE),
+            # Secrets come from the encrypted store `statemill secret set` writes.
+            platform.ENV_SECRET_STORE: platform.FILE_SECRET_STORE + str(home_dir())}
 
 
 def _json_response(start_response: Callable, status: str, body: Any) -> list[bytes]:

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from statemill.platform import FILE_SECRET_STORE, SSM_SECRET_STORE
 from statemill.runtime.secrets import NoSecretStore, SecretResolver
-
-SSM_SCHEME = "ssm:"
-FILE_SCHEME = "file:"
 
 
 @dataclass(frozen=True)
@@ -45,14 +43,14 @@ def secret_store_from_setting(setting: str) -> SecretResolver:
     """The store STATEMILL_SECRET_STORE names (its modules are imported only when used)."""
     if not setting:
         return NoSecretStore()
-    if setting.startswith(SSM_SCHEME):
+    if setting.startswith(SSM_SECRET_STORE):
         from statemill.runtime.ssm_secret_store import SsmSecretStore
 
-        return SsmSecretStore(setting[len(SSM_SCHEME):])
-    if setting.startswith(FILE_SCHEME):
+        return SsmSecretStore(setting[len(SSM_SECRET_STORE):])
+    if setting.startswith(FILE_SECRET_STORE):
         from statemill.runtime.local_secret_store import LocalSecretStore
 
-        return LocalSecretStore(setting[len(FILE_SCHEME):])
+        return LocalSecretStore(setting[len(FILE_SECRET_STORE):])
     raise ValueError(
         f"STATEMILL_SECRET_STORE must be 'ssm:/statemill/<stage>' or 'file:<directory>', "
         f"got {setting!r}"
