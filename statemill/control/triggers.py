@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from statemachine_compiler.cron import to_schedule_expressions
-from statemachine_compiler.model import Workflow
 from statemill import platform
 from statemill.control.registry import workflow_key
+
+if TYPE_CHECKING:  # the webhook and scheduled_start functions never load the compiler (cold start)
+    from statemachine_compiler.model import Workflow
 
 PREFIX = "TRIGGER#"
 
@@ -52,6 +53,7 @@ Trigger = CronTrigger | WebhookTrigger
 def from_workflow(workflow: Workflow, previous: list[Trigger], new_secret) -> list[Trigger]:
     """The triggers of a compiled workflow; a webhook keeps the secret generated for its path
     before (`new_secret()` makes one for a new webhook)."""
+    from statemachine_compiler.cron import to_schedule_expressions
     from statemill.control.webhook_secrets import needs_generated_secret
 
     secrets = {t.path: t.generated_secret for t in previous if isinstance(t, WebhookTrigger)}
