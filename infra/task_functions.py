@@ -28,9 +28,18 @@ class TaskFunctions(Construct):
         task_runner.add_to_role_policy(iam.PolicyStatement(
             sid="OffloadPayloads", actions=["s3:GetObject", "s3:PutObject"],
             resources=[bucket.arn_for_objects(f"{platform.PAYLOAD_PREFIX}*")]))
-        accept(self.by_name[platform.TASK_RUNNER].role, "AwsSolutions-IAM5", "Payload keys are made per execution and task at run time: "
-               "granted on the payloads/ prefix only.",
-               (f"Resource::<{_logical_id(bucket)}.Arn>/{platform.PAYLOAD_PREFIX}*",))
+        # Secrets are SecureString parameters under the stage's prefix (statemill secret set).
+        secrets = Stack.of(self).format_arn(
+            service="ssm", resource="parameter",
+            resource_name=f"{platform.secret_parameter_prefix(stage).lstrip('/')}/*")
+        task_runner.add_to_role_policy(iam.PolicyStatement(
+            sid="ReadSecrets", actions=["ssm:GetParameter", "ssm:GetParameters"], resources=[secrets]))
+        accept(self.by_name[platform.TASK_RUNNER].role, "AwsSolutions-IAM5",
+               "Payload keys and secret names are made at run time: granted on the payloads/ prefix and "
+               "the stage's secret prefix only.",
+               (f"Resource::<{_logical_id(bucket)}.Arn>/{platform.PAYLOAD_PREFIX}*",
+                (f"Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter"
+                f"{platform.secret_parameter_prefix(stage)}/*")))
 
     @property
     def functions(self) -> list[lambda_.IFunction]:

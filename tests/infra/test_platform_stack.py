@@ -107,10 +107,13 @@ def test_code_runners_may_only_write_their_logs(template):
 def test_task_runner_reaches_its_tables_and_payloads_only(template):
     statements = _role_statements(template, _function_role(template, platform.TASK_RUNNER))
     services = {action.split(":")[0] for action in _actions(statements)}
-    assert services == {"logs", "xray", "dynamodb", "s3"}
+    assert services == {"logs", "xray", "dynamodb", "s3", "ssm"}
     s3_statement = next(s for s in statements if s.get("Sid") == "OffloadPayloads")
     assert s3_statement["Action"] == ["s3:GetObject", "s3:PutObject"]
     assert s3_statement["Resource"]["Fn::Join"][1][-1] == f"/{platform.PAYLOAD_PREFIX}*"
+    ssm_statement = next(s for s in statements if s.get("Sid") == "ReadSecrets")
+    assert ssm_statement["Resource"]["Fn::Join"][1][-1].endswith(
+        f":parameter{platform.secret_parameter_prefix(STAGE)}/*")
     tables = {r for s in statements if s["Action"][0].startswith("dynamodb") for r in _resources(s)}
     logical = {props["Properties"]["TableName"]: name
                for name, props in template.find_resources("AWS::DynamoDB::GlobalTable").items()}
