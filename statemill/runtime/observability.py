@@ -5,6 +5,7 @@ secrets. Both live in context variables, so tasks running on different threads o
 engine never see each other's.
 """
 
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +30,23 @@ def logger():
             masker = _current_masker.get()
             return super().serialize(masker.mask_value(log) if masker else log)
 
-    return Logger(service=SERVICE, logger_formatter=MaskingFormatter())
+    log = Logger(service=SERVICE, logger_formatter=MaskingFormatter())
+    logging.getLogger(SERVICE).addFilter(_mask_record)
+    return log
+
+
+def _mask_record(record: logging.LogRecord) -> bool:
+    """Mask the record itself: it also reaches handlers other than ours (the root logger's, on
+    Lambda and under pytest), whose formatters know nothing of secrets."""
+    masker = _current_masker.get()
+    if masker:
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg, record.args = record.getMessage(), None
+        for key, value in vars(record).items():
+            if isinstance(value, (str, dict, list)):
+                setattr(record, key, masker.mask_value(value))
+    return True
 
 
 @cache

@@ -130,3 +130,41 @@ def test_code_tasks_mask_what_the_code_prints_and_returns(aws, store, log_lines)
     assert handle_python(event, services=services) == {"token": "***"}
     printed = [line["message"] for line in log_lines() if line.get("stream") == "stdout"]
     assert printed == ["***"]
+
+
+def test_records_are_masked_for_every_handler_not_only_ours(aws, store):
+    # GIVEN a plain handler on the root logger (Lambda's runtime and pytest attach one there)
+    import logging
+
+    from statemill.runtime.code.runner import handle_python
+    from statemill.runtime.errors import CodeError
+
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(logging.Formatter().format(record) + repr(vars(record)))
+
+    root = logging.getLogger()
+    handler, level = Keep(), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    event = make_event(
+        "core/code",
+        {"token": "{{ secrets.API_TOKEN }}"},
+        code={"language": "python",
+              "source": "def main(input):\n    print(input['token'])\n    raise ValueError(input['token'])\n"},
+        secrets={"API_TOKEN": [["token"]]},
+    )
+
+    # WHEN a code task prints the secret and fails with it
+    try:
+        with pytest.raises(CodeError):
+            handle_python(event, services=make_services(secrets=store))
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+    # THEN what reached that handler holds the mask, never the value in any encoding
+    assert seen and any("***" in line for line in seen)
+    assert [form for form in leaked_forms() if form in "".join(seen)] == []
