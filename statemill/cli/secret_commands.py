@@ -24,10 +24,8 @@ def set_command(obj: dict, name: str) -> None:
     if sys.stdin.isatty():
         value = click.prompt(f"value of {name}", hide_input=True, err=True)
     else:
-        value = sys.stdin.read()
-        # `echo value |` adds a newline nobody means to keep.
-        value = value[:-1] if value.endswith("\n") else value
-        value = value[:-1] if value.endswith("\r") else value
+        # `echo value |` adds a line end nobody means to keep.
+        value = sys.stdin.read().removesuffix("\n").removesuffix("\r")
     namespace = secrets.set_secret(target_of(obj), name, value)
     if obj["json"]:
         print_json({"namespace": namespace, "name": name})
