@@ -9,6 +9,7 @@ from statemill import platform
 
 FUNCTIONS: dict[str, str] = {
     platform.TASK_RUNNER: "statemill.runtime.task_runner:handle",
+    platform.PLUGIN_HOST: "statemill.runtime.plugin_host:handle",
     platform.CODE_RUNNERS["python"]: "statemill.runtime.code.runner:handle_python",
     platform.CODE_RUNNERS["javascript"]: "statemill.runtime.code.runner:handle_javascript",
     platform.CODE_RUNNERS["bash"]: "statemill.runtime.code.runner:handle_bash",

@@ -13,7 +13,7 @@ from statemill.runtime.entrypoints import FUNCTIONS
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
 NEVER = ("statemill.cli", "statemill.local", "statemill.control", "aws_cdk", "moto")
-NOT_AT_IMPORT = ("boto3", "botocore", "urllib3", "aws_lambda_powertools", "aws_xray_sdk")
+NOT_AT_IMPORT = ("boto3", "botocore", "urllib3", "aws_lambda_powertools", "aws_xray_sdk", "extism")
 
 
 def modules_after_importing(handler_dir: Path) -> set[str]:
@@ -34,7 +34,7 @@ def test_handlers_import_nothing_forbidden_or_heavy(function):
 
 
 def test_every_task_and_code_function_has_an_entrypoint_and_a_handler():
-    expected = {platform.TASK_RUNNER, *platform.CODE_RUNNERS.values()}
+    expected = {platform.TASK_RUNNER, platform.PLUGIN_HOST, *platform.CODE_RUNNERS.values()}
 
     assert set(FUNCTIONS) == expected
     assert all((FUNCTIONS_DIR / name / "handler.py").exists() for name in expected)
