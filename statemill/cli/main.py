@@ -8,6 +8,7 @@ from . import (
     compile_commands,
     config_commands,
     execution_commands,
+    plugin_commands,
     run_command,
     secret_commands,
     server_commands,
@@ -33,7 +34,7 @@ def cli(ctx: click.Context, target: str, as_json: bool, namespace: str | None) -
 
 for command in (*compile_commands.COMMANDS, run_command.run, *server_commands.COMMANDS,
                 *workflow_commands.COMMANDS, *execution_commands.COMMANDS, *config_commands.COMMANDS,
-                *webhook_commands.COMMANDS, *secret_commands.COMMANDS):
+                *webhook_commands.COMMANDS, *secret_commands.COMMANDS, *plugin_commands.COMMANDS):
     cli.add_command(command)
 
 

@@ -17,6 +17,7 @@ KEYS = {
     "region": "AWS region of the localstack and aws targets",
     "stage": "stage of the deployed platform on the localstack and aws targets (default: dev)",
     "webhook_url": "base URL of the deployed webhook API (localstack and aws targets), for webhook show",
+    "plugin_trusted_keys": "ed25519 keys plugin signatures are checked against: NAME=BASE64,NAME=BASE64",
 }
 
 
