@@ -34,6 +34,8 @@ lint: install
 bench: install
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/webhooks.py
+	$(BIN)/python bench/plugins.py
 
 # Regenerate the golden ASL files after an intended compiler change; review the diff.
 golden: install
