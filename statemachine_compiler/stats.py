@@ -1,8 +1,10 @@
 """What a compiled workflow costs to run: states, billed transitions, price per 1M runs."""
 
+import json
 from dataclasses import dataclass
 
 from .ir import ParallelStep, Sequence, TaskStep
+from .limits import DEFINITION_BYTES
 
 # Step Functions list prices (us-east-1).
 STANDARD_PER_TRANSITION = 0.000025
@@ -19,6 +21,7 @@ class Stats:
     transitions_per_run: int  # every task runs, foreach bodies once per item
     transitions_per_item: dict[str, int]  # per foreach task: added for each item
     estimated_seconds: float  # the makespan from task estimates
+    definition_bytes: int  # before placeholders are substituted (ARNs add a little)
 
     @property
     def standard_price(self) -> float:
@@ -31,6 +34,7 @@ class Stats:
     def to_dict(self) -> dict:
         return {"tasks": self.tasks, "states": self.states, "transitions_per_run": self.transitions_per_run,
                 "transitions_per_item": self.transitions_per_item, "estimated_seconds": self.estimated_seconds,
+                "definition_bytes": self.definition_bytes, "definition_limit_bytes": DEFINITION_BYTES,
                 "price_per_1m_runs_usd": {"standard": round(self.standard_price, 2),
                                           "express": round(self.express_price, 2)}}
 
@@ -43,6 +47,7 @@ def compute(asl: dict, main: Sequence, estimates_ms: dict[str, int]) -> Stats:
         transitions_per_run=_transitions(main, per_item),
         transitions_per_item=per_item,
         estimated_seconds=makespan(main, estimates_ms) / 1000,
+        definition_bytes=len(json.dumps(asl, separators=(",", ":")).encode()),
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from statemachine_compiler import CompileError, compile_file, diagram, schema, stats
+from statemachine_compiler.limits import DEFINITION_BYTES
 
 from .errors import INVALID, CliError
 from .output import print_error, print_json, print_warning, stderr, stdout
@@ -95,6 +96,8 @@ def _print_stats(figures: stats.Stats) -> None:
     for task_id, count in figures.transitions_per_item.items():
         table.add_row(f"  + per item of {task_id}", str(count))
     table.add_row("estimated duration", f"{figures.estimated_seconds:g}s")
+    table.add_row("definition size", f"{figures.definition_bytes:,} bytes "
+                  f"({figures.definition_bytes / DEFINITION_BYTES:.1%} of Step Functions' 1 MiB)")
     table.add_row("Standard, per 1M runs", f"${figures.standard_price:,.2f}")
     table.add_row("Express, per 1M runs", f"${figures.express_price:,.2f} (64 MB, estimated duration)")
     stdout.print(table)

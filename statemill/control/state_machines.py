@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from statemachine_compiler import limits
+
 from statemill import platform
 
 LOG_LEVEL = "ERROR"  # failures with their causes; the execution history holds the rest
@@ -25,6 +27,7 @@ class Deployed:
 def deploy(stepfunctions: Any, *, arn: str, name: str, definition: str, kind: str, role_arn: str,
            log_group_arn: str) -> Deployed:
     """Create the state machine, or update it when it exists; publish; point `live` at the version."""
+    limits.check_definition_size(definition, name)
     settings = {
         "definition": definition, "roleArn": role_arn, "publish": True,
         "loggingConfiguration": {"level": LOG_LEVEL, "includeExecutionData": True,

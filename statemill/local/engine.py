@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
 
-from statemachine_compiler import placeholders
+from statemachine_compiler import limits, placeholders
 from statemill import platform
 from statemill.home import home_dir
-from statemill.local.functions import FunctionRoutes, Handler, platform_entrypoints
 from statemill.control.history import StateEvent, state_events
+from statemill.local.functions import FunctionRoutes, Handler, platform_entrypoints
 from statemill.local.logs import ExecutionLogs
 
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -197,6 +197,7 @@ class LocalEngine:
             text = placeholders.substitute(text, resolve)
         except placeholders.UnresolvedPlaceholder as exc:
             raise EngineError(f"{exc.args[0]}: pass it in substitutions=") from None
+        limits.check_definition_size(text, name)  # moto would accept what AWS refuses
         arn = self.state_machine_arn(name)
         sfn = self.stepfunctions
         try:

@@ -151,3 +151,12 @@ def test_task_tokens_of_concurrent_executions_resolve_independently(engine):
         list(pool.map(lambda who: engine.send_task_success(tokens[who], {"who": who}), tokens))
     results = {who: engine.wait(arn_, timeout=30) for who, arn_ in executions.items()}
     assert {who: r.output for who, r in results.items()} == {who: {"who": who} for who in range(20)}
+
+
+def test_a_definition_over_the_step_functions_limit_is_refused_like_aws_would(engine):
+    from statemachine_compiler import CompileError
+
+    padding = "x" * (1024 * 1024)
+    huge = machine({"p": {"Type": "Pass", "Output": padding, "End": True}})
+    with pytest.raises(CompileError, match=r"definition is 1,048,\d{3} bytes and Step Functions accepts at most 1,048,576"):
+        engine.deploy("huge", huge)
