@@ -214,8 +214,10 @@ def test_compile_stats_json(args, capsys):
     assert main([str(GOOD) if a == "GOOD" else a for a in args]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert set(stats) == {"tasks", "states", "transitions_per_run", "transitions_per_item",
-                          "estimated_seconds", "price_per_1m_runs_usd"}
+                          "estimated_seconds", "definition_bytes", "definition_limit_bytes",
+                          "price_per_1m_runs_usd"}
     assert stats["tasks"] == 2 and stats["states"] == 2
+    assert 0 < stats["definition_bytes"] < stats["definition_limit_bytes"] == 1024 * 1024
     assert set(stats["price_per_1m_runs_usd"]) == {"standard", "express"}
     assert stats["price_per_1m_runs_usd"]["standard"] > stats["price_per_1m_runs_usd"]["express"] > 0
 
