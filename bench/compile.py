@@ -13,11 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from statemachine_compiler import compile_source  # noqa: E402
-from statemachine_compiler.graph import Dag  # noqa: E402
-from statemachine_compiler.series_parallel import critical_path  # noqa: E402
-from statemachine_compiler.stats import compute, makespan  # noqa: E402
-from tests.dag_strategies import random_dag, random_pipeline, workflow_yaml  # noqa: E402
+from statemachine_compiler import compile_source
+from statemachine_compiler.graph import Dag
+from statemachine_compiler.series_parallel import critical_path
+from statemachine_compiler.stats import compute, makespan
+from tests.dag_strategies import random_dag, random_pipeline, workflow_yaml
 
 ASL_LIMIT = 1024 * 1024
 SEED = 20261122

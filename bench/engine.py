@@ -15,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from statemachine_compiler import compile_source  # noqa: E402
-from statemill.local.engine import LocalEngine  # noqa: E402
-from statemill.local.session import LocalSession  # noqa: E402
+from statemachine_compiler import compile_source
+from statemill.local.engine import LocalEngine
+from statemill.local.session import LocalSession
 
 # Prefect 3 running the 40-task flow locally on these machines (measured: 16-20 s).
 PREFECT_40_TASKS_SECONDS = 16.0
@@ -132,7 +132,7 @@ def server_latency(folder: Path) -> None:
             latencies.append(time.perf_counter() - start)
         latencies = sorted(latencies[3:])  # the first runs warm the server up
         p90 = latencies[int(len(latencies) * 0.9) - 1]
-        print(f"\nwarm local server (statemill server start), over HTTP")
+        print("\nwarm local server (statemill server start), over HTTP")
         print(f"  3-task workflow latency: median {statistics.median(latencies) * 1000:.0f} ms, "
               f"p90 {p90 * 1000:.0f} ms (target: median under 50 ms; Prefect 3: 1.2 s)")
     finally:

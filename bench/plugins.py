@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from statemill.plugins.build import build  # noqa: E402
-from statemill.runtime import plugin_sandbox  # noqa: E402
+from statemill.plugins.build import build
+from statemill.runtime import plugin_sandbox
 
 ROUNDS = 30
 

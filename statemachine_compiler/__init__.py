@@ -7,4 +7,4 @@ graph.build, series_parallel.decompose, emit.Emitter); `compile_file` chains the
 from .compiler import CompiledWorkflow, compile_file, compile_source
 from .diagnostics import CompileError, Diagnostic
 
-__all__ = ["CompiledWorkflow", "CompileError", "Diagnostic", "compile_file", "compile_source"]
+__all__ = ["CompileError", "CompiledWorkflow", "Diagnostic", "compile_file", "compile_source"]

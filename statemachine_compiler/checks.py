@@ -10,7 +10,14 @@ from croniter import croniter
 from . import durations, task_types
 from .cron import CronError, to_schedule_expressions
 from .diagnostics import Reporter, describe, did_you_mean
-from .expressions import EXECUTION_FIELDS, ROOTS, TASK_FIELDS, ExpressionError, has_template, parse_template
+from .expressions import (
+    EXECUTION_FIELDS,
+    ROOTS,
+    TASK_FIELDS,
+    ExpressionError,
+    has_template,
+    parse_template,
+)
 from .graph import Dag
 from .model import Task, Workflow
 from .render import secret_name, task_variable
@@ -386,8 +393,8 @@ def _task_reference_problems(ref, reads: Reads) -> list[str]:
     if reads.ready(ref.key):
         return []
     if ref.key in reads.foreach:
-        return [f"'{ref.key}' is the core/foreach these tasks run in: its output exists only once every item is done; "
-                "read item and index here"]
+        return [(f"'{ref.key}' is the core/foreach these tasks run in: its output exists only once every "
+                 "item is done; read item and index here")]
     if ref.key in reads.known:
         return [f"task '{ref.key}' is not guaranteed to have run yet: add it to needs (directly or through another task)"]
     return [f"unknown task '{ref.key}'{did_you_mean(ref.key, reads.known | reads.tasks)}"]

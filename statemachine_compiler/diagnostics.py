@@ -1,8 +1,8 @@
 """Problems found in a workflow, each tied to a place in its file."""
 
-from dataclasses import dataclass, field
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, order=True)

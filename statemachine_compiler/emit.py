@@ -8,8 +8,8 @@ a branch's last state outputs the records its branch assigned and the Parallel r
 them from `$states.result`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from . import placeholders, task_types
 from .durations import parse_ms
@@ -162,7 +162,7 @@ class Emitter:
         assign = {task_variable(step.id, scope.depth): record} if step.id in self.needed else {}
         if entry and scope.assigns_item:
             assign.update(scope.entry_assign())
-        exit_name = lambda: after or self.terminal(step.id, states, scope)  # noqa: E731
+        exit_name = lambda: after or self.terminal(step.id, states, scope)
         catch = self.catch(step, exit_name, scope, entry)
         if catch:
             state["Catch"] = [catch]

@@ -6,9 +6,9 @@ references are recorded with their spans so the emitter can rewrite them into St
 terms (`$states.context.Execution.Input.inputs.x`, `$t_a.output`, ...).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 import jsonata
 

@@ -117,4 +117,4 @@ class Workflow(Strict):
     errors: dict[TaskId, Task] | None = None
 
 
-__all__ = ["Workflow", "Task", "Retry", "Trigger", "Webhook", "InputSpec", "Defaults", "Duration"]
+__all__ = ["Defaults", "Duration", "InputSpec", "Retry", "Task", "Trigger", "Webhook", "Workflow"]

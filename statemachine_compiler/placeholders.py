@@ -5,7 +5,7 @@ the same in the console, in the local engine and in CloudFormation templates.
 """
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 FUNCTION_ARN = "StatemillFunctionArn"  # argument: a platform function name (task_runner)
 WORKFLOW_ARN = "StatemillWorkflowArn"  # argument: namespace/workflow of a subflow's child

@@ -7,8 +7,8 @@ the current state is (inside a Map iteration, in the same state that assigns a v
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from . import placeholders
 from .expressions import Expression, Reference, has_template, parse_template
@@ -39,14 +39,14 @@ def item_variables(depth: int) -> tuple[str, str]:
 def secret_name(expression: Expression) -> str | None:
     """NAME when the expression is exactly `secrets.NAME` (kept for the Lambda to resolve)."""
     refs = expression.references
-    if len(refs) == 1 and refs[0].root == "secrets" and refs[0].key:
-        if expression.text.replace(" ", "") == f"secrets.{refs[0].key}":
-            return refs[0].key
+    whole = len(refs) == 1 and refs[0].root == "secrets" and refs[0].key
+    if whole and expression.text.replace(" ", "") == f"secrets.{refs[0].key}":
+        return refs[0].key
     return None
 
 
 def secret_reference(name: str) -> str:
-    return "{{ secrets.%s }}" % name
+    return f"{{{{ secrets.{name} }}}}"
 
 
 @dataclass(frozen=True)

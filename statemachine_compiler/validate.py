@@ -37,10 +37,7 @@ def _data_path(data: object, loc: tuple) -> tuple:
     for part in loc:
         if part == "[key]":
             path.append(part)
-        elif isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        elif isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
         elif isinstance(node, dict) and not (isinstance(part, str) and "[" in part):
@@ -140,7 +137,7 @@ def _unwrap(annotation: object) -> object:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+        elif origin in (typing.Union, __import__("types").UnionType):
             candidates = [a for a in typing.get_args(annotation) if a is not type(None)]
             annotation = next((a for a in candidates if _is_model(a) or typing.get_origin(a)), candidates[0])
         else:

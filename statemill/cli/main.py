@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print_error("interrupted")
         return 130
-    except Exception as exc:  # last resort: a clear line instead of a traceback
+    except Exception as exc:  # noqa: BLE001 -- last resort: a clear line instead of a traceback
         _report(CliError(f"unexpected {type(exc).__name__}: {exc}", PLATFORM, "internal"), as_json)
         return PLATFORM
     return result if isinstance(result, int) else 0

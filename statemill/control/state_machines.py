@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from statemachine_compiler import limits
-
 from statemill import platform
 
 LOG_LEVEL = "ERROR"  # failures with their causes; the execution history holds the rest

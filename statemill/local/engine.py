@@ -24,8 +24,8 @@ from typing import Any, Self
 
 from statemachine_compiler import limits, placeholders
 from statemill import platform
-from statemill.home import home_dir
 from statemill.control.history import StateEvent, state_events
+from statemill.home import home_dir
 from statemill.local.functions import FunctionRoutes, Handler, platform_entrypoints
 from statemill.local.logs import ExecutionLogs
 

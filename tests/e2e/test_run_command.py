@@ -10,7 +10,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 def statemill(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "statemill.cli.main", *args], capture_output=True,
-                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+                          text=True, timeout=120, stdin=subprocess.DEVNULL, check=False)
 
 
 def test_run_prints_outputs_on_stdout_and_progress_on_stderr():

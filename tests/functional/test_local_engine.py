@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from statemill import platform
 from statemachine_compiler import placeholders
+from statemill import platform
 from statemill.local.engine import EngineError, LocalEngine
 
 

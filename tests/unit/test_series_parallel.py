@@ -1,7 +1,15 @@
 """Series-parallel layout of DAGs: exact on series-parallel DAGs, fewest waits otherwise."""
 
 from statemachine_compiler.graph import Dag
-from statemachine_compiler.series_parallel import AddedWait, Leaf, Parallel, Series, critical_path, decompose, makespan
+from statemachine_compiler.series_parallel import (
+    AddedWait,
+    Leaf,
+    Parallel,
+    Series,
+    critical_path,
+    decompose,
+    makespan,
+)
 
 
 def dag(edges: list[str], nodes: str) -> Dag:
