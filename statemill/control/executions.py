@@ -5,9 +5,10 @@ execution history), so `run`, `execution inspect` and the control API agree ever
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from statemill.control.history import StateEvent
 

@@ -8,7 +8,6 @@ output on stdout.
 import json
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
