@@ -121,6 +121,3 @@ def graph(obj: dict, file: str, fmt: str) -> None:
 def schema_command() -> None:
     """The DSL's JSON Schema (for editors)."""
     print_json(schema.dsl_schema())
-
-
-COMMANDS = (validate, compile_command, graph, schema_command)

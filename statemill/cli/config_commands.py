@@ -53,6 +53,3 @@ def list_command(obj: dict) -> None:
         return
     for key, value in sorted(values.items()):
         stdout.out(f"{key} = {value}")
-
-
-COMMANDS = (config_group,)

@@ -170,6 +170,3 @@ def _print_done(obj: dict, found: runs.Found, action: str) -> None:
         print_json({"id": found.description["name"], "arn": found.arn, "action": action})
     else:
         stderr.print(f"{action} {found.description['name']}")
-
-
-COMMANDS = (execution,)

@@ -1,25 +1,42 @@
 """The `statemill` command: global options, command registration, error handling."""
 
+import importlib
 import sys
 
 import click
 
-from . import (
-    compile_commands,
-    config_commands,
-    execution_commands,
-    plugin_commands,
-    run_command,
-    secret_commands,
-    server_commands,
-    webhook_commands,
-    workflow_commands,
-)
 from .errors import INVALID, PLATFORM, CliError
 from .output import print_error, print_json
 
+# Command -> "module:attribute": only the module of the command being run is imported.
+COMMANDS = {
+    "validate": "compile_commands:validate",
+    "compile": "compile_commands:compile_command",
+    "graph": "compile_commands:graph",
+    "schema": "compile_commands:schema_command",
+    "run": "run_command:run",
+    "server": "server_commands:server",
+    "workflow": "workflow_commands:workflow",
+    "execution": "execution_commands:execution",
+    "config": "config_commands:config_group",
+    "webhook": "webhook_commands:webhook",
+    "secret": "secret_commands:secret",
+    "plugin": "plugin_commands:plugin",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, _, attribute = COMMANDS[name].partition(":")
+        return getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 # No default here: the target settings choose between STATEMILL_TARGET, the config file and local.
 @click.option("--target", type=click.Choice(["local", "localstack", "aws"]), default=None,
               help="Where workflows run [default: STATEMILL_TARGET, else `config set target`, else local].")
@@ -31,11 +48,6 @@ def cli(ctx: click.Context, target: str, as_json: bool, namespace: str | None) -
     """Statemill: YAML workflows compiled to AWS Step Functions."""
     ctx.obj = {"target": target, "json": as_json, "namespace": namespace}
 
-
-for command in (*compile_commands.COMMANDS, run_command.run, *server_commands.COMMANDS,
-                *workflow_commands.COMMANDS, *execution_commands.COMMANDS, *config_commands.COMMANDS,
-                *webhook_commands.COMMANDS, *secret_commands.COMMANDS, *plugin_commands.COMMANDS):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> int:

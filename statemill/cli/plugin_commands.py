@@ -105,6 +105,3 @@ def _report(obj: dict, data: dict, line: str | None) -> None:
         print_json(data)
     elif line:
         stdout.print(line, highlight=False)
-
-
-COMMANDS = (plugin,)

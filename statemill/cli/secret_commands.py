@@ -54,6 +54,3 @@ def delete(obj: dict, name: str) -> None:
     namespace = secrets.delete_secret(target_of(obj), name)
     if obj["json"]:
         print_json({"namespace": namespace, "name": name, "deleted": True})
-
-
-COMMANDS = (secret,)

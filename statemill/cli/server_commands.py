@@ -79,6 +79,3 @@ def _print_status(obj: dict, record, home) -> None:
         stdout.print("not running")
     else:
         stdout.print(f"running on {record.endpoint_url} (port {record.port}, pid {record.pid})")
-
-
-COMMANDS = (server,)

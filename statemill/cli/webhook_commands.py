@@ -27,6 +27,3 @@ def show(obj: dict, workflow_id: str, path: str | None) -> None:
     for label in ("url", "method", "auth", "secret"):
         if details[label] is not None:
             stdout.print(f"[bold]{label:<7}[/] {details[label]}", soft_wrap=True)
-
-
-COMMANDS = (webhook,)

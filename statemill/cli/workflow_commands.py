@@ -109,6 +109,3 @@ def describe(obj: dict, workflow_id: str) -> None:
                          f"(auth {trigger['auth']}): statemill webhook show {details['id']}", soft_wrap=True)
     stdout.print()
     stdout.out(details["yaml"], end="")
-
-
-COMMANDS = (workflow,)

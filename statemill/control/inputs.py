@@ -43,6 +43,8 @@ def load_file(path: str) -> dict:
 
 def prepare(schema: dict, values: dict) -> dict:
     """The inputs with defaults filled in; raises InputError naming every problem."""
+    if not values and not schema.get("properties"):
+        return {}  # nothing declared, nothing given: valid without loading jsonschema
     from jsonschema import Draft202012Validator  # only when an execution starts
 
     complete = {name: prop["default"] for name, prop in schema.get("properties", {}).items() if "default" in prop}
