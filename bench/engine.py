@@ -4,6 +4,7 @@ throughput, each beside the same work in plain Python (the floor).
 Run: .venv/bin/python bench/engine.py
 """
 
+import os
 import statistics
 import subprocess
 import sys
@@ -44,25 +45,30 @@ def log_chain(count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def timed_process(argv: list[str]) -> float:
+def timed_process(argv: list[str], home: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, check=True, capture_output=True)
+    subprocess.run(argv, check=True, capture_output=True, env={**os.environ, "STATEMILL_HOME": str(home)})
     return time.perf_counter() - start
 
 
 def end_to_end(folder: Path) -> None:
     print("public orchestrator benchmark, whole process from the command to its exit")
-    print(f"  {'workload':<34} {'statemill run':>14} {'plain Python':>13} {'overhead/task':>14}")
+    print("  (first run: moto parses the definition, ~0.5 s for 40 states; then its parse is cached)")
+    print(f"  {'workload':<34} {'first run':>10} {'next runs':>10} {'plain Python':>13} {'overhead/task':>14}")
     for count, n in ((40, 10), (10, 33)):
         flow = folder / f"fib_{count}x{n}.yaml"
         flow.write_text(code_chain(count, n))
-        ours = timed_process([sys.executable, "-m", "statemill.cli.main", "run", str(flow), "--no-watch"])
-        floor = timed_process([sys.executable, "-c", FIB + f"for _ in range({count}): fib({n})"])
-        print(f"  {f'{count} sequential python tasks, fib({n})':<34} {ours:>13.2f}s {floor:>12.2f}s "
-              f"{(ours - floor) / count * 1000:>12.0f}ms")
+        home = folder / f"home_{count}"
+        command = [sys.executable, "-m", "statemill.cli.main", "run", str(flow), "--no-watch"]
+        first = timed_process(command, home)
+        cached = min(timed_process(command, home) for _ in range(3))
+        floor = timed_process([sys.executable, "-c", FIB + f"for _ in range({count}): fib({n})"], home)
+        print(f"  {f'{count} sequential python tasks, fib({n})':<34} {first:>9.2f}s {cached:>9.2f}s "
+              f"{floor:>12.2f}s {(cached - floor) / count * 1000:>12.0f}ms")
         if count == 40:
             print(f"  vs Prefect 3 on the same flow ({PREFECT_40_TASKS_SECONDS:.0f} s, measured): "
-                  f"{PREFECT_40_TASKS_SECONDS / ours:.1f}x faster (target: at least 5x)")
+                  f"{PREFECT_40_TASKS_SECONDS / first:.1f}x faster on a first run, "
+                  f"{PREFECT_40_TASKS_SECONDS / cached:.1f}x after (target: at least 5x)")
 
 
 def deploy(session: LocalSession, text: str):
@@ -105,7 +111,6 @@ def warm(session: LocalSession) -> None:
 
 def server_latency(folder: Path) -> None:
     """The same 3-task workflow on `statemill server`: every call is an HTTP round trip."""
-    import os
     import socket
 
     from statemill.control import runs, target, workflows
