@@ -1,4 +1,9 @@
-"""Plugins on a target: install, list, remove (the store of statemill.plugins.store)."""
+"""Plugins on a target: install, list, remove (the store of statemill.plugins.store).
+
+On the local target every install is kept in STATEMILL_HOME (statemill.plugins.home_plugins),
+which `statemill run` and each start of the local server load, and reaches the running server
+too: so `install` works with or without a server, and both see the same plugins.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from statemill import platform
 from statemill.control import config
 from statemill.control.errors import NotFound, Refused
 from statemill.control.target import TargetSettings
+from statemill.home import read_server_record
 from statemill.plugins.artifact import read_artifact
+from statemill.plugins.home_plugins import HomePlugins
 from statemill.plugins.install import install as install_artifact
 from statemill.plugins.manifest import ManifestError
 from statemill.plugins.signing import SignatureError
@@ -30,19 +37,39 @@ def trusted_keys(target: TargetSettings) -> dict[str, str]:
 
 def install(target: TargetSettings, path: str | Path, sha256: str | None = None) -> tuple[PluginRecord, bool]:
     try:
-        return install_artifact(store_of(target), read_artifact(Path(path)), expected_sha256=sha256,
-                                trusted_keys=trusted_keys(target))
+        artifact = read_artifact(Path(path))
+        keys = trusted_keys(target)
+        if target.name != "local":
+            return install_artifact(store_of(target), artifact, expected_sha256=sha256, trusted_keys=keys)
+        record, new = install_artifact(HomePlugins(target.home), artifact, expected_sha256=sha256, trusted_keys=keys)
+        if _server_running(target):
+            store_of(target).publish(artifact, record.signer)
+        return record, new
     except (ManifestError, SignatureError, PluginStoreError) as error:
         raise Refused(str(error)) from None
 
 
 def list_plugins(target: TargetSettings) -> list[PluginRecord]:
+    if target.name == "local":
+        return HomePlugins(target.home).list()
     return store_of(target).list()
 
 
 def remove(target: TargetSettings, reference: str) -> list[PluginRecord]:
     name, _, version = reference.partition("@")
     try:
-        return store_of(target).remove(name, version or None)
+        if target.name != "local":
+            return store_of(target).remove(name, version or None)
+        removed = HomePlugins(target.home).remove(name, version or None)
     except PluginNotFound as error:
         raise NotFound(str(error)) from None
+    if _server_running(target):
+        try:
+            store_of(target).remove(name, version or None)
+        except PluginNotFound:
+            pass  # already removed on the server: nothing left to remove there
+    return removed
+
+
+def _server_running(target: TargetSettings) -> bool:
+    return read_server_record(target.home) is not None

@@ -16,10 +16,10 @@ from typing import Any
 
 from statemachine_compiler import CompiledWorkflow, compile_file, placeholders
 from statemill import platform
-from statemill.control import trigger_deployment
-from statemill.control import state_machines
+from statemill.control import plugins, state_machines, trigger_deployment
 from statemill.control.compiled import all_task_ids, version_of
 from statemill.control.errors import NotFound
+from statemill.control.plugin_pins import pin_plugins
 from statemill.control.registry import Registry, WorkflowRecord
 from statemill.control.target import DEFAULT_NAMESPACE, TargetSettings
 
@@ -51,8 +51,8 @@ def get(target: TargetSettings, reference: str) -> WorkflowRecord:
 
 
 def apply(target: TargetSettings, files: list[str | Path]) -> list[Applied]:
-    """Compile every file first (one invalid file changes nothing), then deploy each."""
-    compiled = [(Path(file), compile_file(file)) for file in files]
+    """Compile and pin every file first (one invalid file changes nothing), then deploy each."""
+    compiled = [(Path(file), pin_plugins(compile_file(file), lambda: plugins.store_of(target))) for file in files]
     deployer = _Deployer(target)
     return [deployer.apply(path.read_text(encoding="utf-8"), workflow) for path, workflow in compiled]
 

@@ -86,7 +86,7 @@ class LocalEngine:
         from moto import mock_aws  # heavy: only when an engine really starts
 
         from statemill.local import moto_patches
-        from statemill.local.provision import provision_platform
+        from statemill.local.provision import provision_platform, provision_plugins
         from statemill.platform import platform_environment
 
         if self._mock is not None:
@@ -109,6 +109,7 @@ class LocalEngine:
         # Created inside the mock, once: boto3 client creation is not thread-safe, use is.
         self.session = boto3.session.Session(region_name=self.region)
         provision_platform(self.session, self.stage)
+        provision_plugins(self.session, self.stage, home_dir())
         self._sfn = self.session.client("stepfunctions")
         return self
 

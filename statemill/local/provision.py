@@ -1,10 +1,12 @@
-"""Create the platform's tables and bucket in the local engine, from statemill.platform.
+"""Create the platform's tables and bucket in the local engine, from statemill.platform, and
+load the plugins installed on the local target (STATEMILL_HOME) into its plugin store.
 
 The CDK app builds the same resources from the same spec, so local and cloud cannot drift.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from statemill import platform
@@ -39,3 +41,23 @@ def provision_platform(session: Any, stage: str, account: str = "123456789012") 
     bucket = platform.resource_name(stage, platform.BUCKET)
     # moto keeps every bucket of the aws partition under the "global" region.
     s3_backends[account]["global"].create_bucket(bucket, session.region_name)
+
+
+def plugin_store(session: Any, stage: str):
+    """The plugin store of a local engine (boto3 clients of `session`)."""
+    from statemill.plugins.store import PluginStore
+
+    return PluginStore(session.client("s3"), session.client("dynamodb"), platform.resource_name(stage, platform.BUCKET),
+                       platform.resource_name(stage, platform.REGISTRY_TABLE.logical_name))
+
+
+def provision_plugins(session: Any, stage: str, home: Path) -> None:
+    """Publish every plugin installed in `home` (statemill plugin install on the local target)."""
+    from statemill.plugins.home_plugins import HomePlugins
+
+    installed = HomePlugins(home).artifacts()
+    if not installed:
+        return  # building the clients costs ~0.5 s: only for engines that have plugins to load
+    store = plugin_store(session, stage)
+    for artifact, signer in installed:
+        store.publish(artifact, signer)

@@ -151,7 +151,7 @@ def serve(port: int, home: Path, on_ready: Callable[[ServerRecord], None] = lamb
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
-    from statemill.local.provision import provision_platform
+    from statemill.local.provision import provision_platform, provision_plugins
 
     logs = prepare_engine(port)
     session = boto3.session.Session(region_name=REGION)
@@ -163,6 +163,7 @@ def serve(port: int, home: Path, on_ready: Callable[[ServerRecord], None] = lamb
         raise PortInUse(f"port {port} is in use ({exc.strerror}): statemill server start --port N") from None
     threading.Thread(target=server.serve_forever, name="statemill-server", daemon=True).start()
     provision_platform(session, STAGE)
+    provision_plugins(session, STAGE, home)
     scheduler.start()
     stopping = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):

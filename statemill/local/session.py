@@ -17,7 +17,9 @@ from statemill.control import approvals
 from statemill.control.compiled import all_task_ids, version_of
 from statemill.control.executions import Execution, summarize
 from statemill.control.history import state_events
+from statemill.control.plugin_pins import pin_plugins
 from statemill.local.engine import LocalEngine
+from statemill.local.provision import plugin_store
 
 
 class SubflowNotFound(LookupError):
@@ -41,9 +43,14 @@ class LocalSession:
         self.deployed: dict[str, Deployed] = {}  # by execution-independent state machine ARN
 
     def deploy(self, compiled: CompiledWorkflow, search_dir: Path) -> Deployed:
-        """Deploy a workflow and, first, every workflow its subflows start (found in search_dir)."""
+        """Deploy a workflow and, first, every workflow its subflows start (found in search_dir).
+
+        Plugin tasks are pinned to the plugins installed on the local target (CompileError when
+        one is missing or its inputs do not match).
+        """
         for child in self._children(compiled, search_dir):
             self.deploy(child, search_dir)
+        compiled = pin_plugins(compiled, lambda: plugin_store(self.engine.session, self.engine.stage))
         workflow = compiled.workflow
         version = version_of(compiled.asl)
         name = platform.state_machine_name(self.engine.stage, workflow.namespace, workflow.id)

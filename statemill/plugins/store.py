@@ -57,6 +57,13 @@ class PluginRecord:
                 "actions": sorted(manifest.actions), "description": manifest.description}
 
 
+def replacement_refused(existing: PluginRecord, artifact: Artifact) -> PluginStoreError:
+    return PluginStoreError(
+        f"{existing.reference} was already published with sha256 {existing.sha256[:12]}…; "
+        f"this artifact is {artifact.digest[:12]}…: a version can never be replaced, "
+        "give the plugin a new version in plugin.yaml")
+
+
 def object_key(name: str, version: str, file: str) -> str:
     return f"{platform.PLUGIN_PREFIX}{name}/{version}/{file}"
 
@@ -80,10 +87,7 @@ class PluginStore:
         manifest = artifact.manifest
         existing = self.get(manifest.name, manifest.version, include_removed=True)
         if existing is not None and existing.sha256 != artifact.digest:
-            raise PluginStoreError(
-                f"{manifest.reference} was already published with sha256 {existing.sha256[:12]}…; "
-                f"this artifact is {artifact.digest[:12]}…: a version can never be replaced, "
-                "give the plugin a new version in plugin.yaml")
+            raise replacement_refused(existing, artifact)
         if existing is not None and not existing.removed:
             return existing, False
         for file, body in ((MANIFEST_FILE, artifact.manifest_bytes), (MODULE_FILE, artifact.module)):

@@ -1,0 +1,131 @@
+"""The reference webhook_pipeline (community/slack.send) run with `statemill run` on the embedded
+engine, against a stub Slack on 127.0.0.1: the plugin is installed with no server running (kept
+in STATEMILL_HOME), pinned at run, and reads its token from the declared secret SLACK_TOKEN.
+
+`run` is a process of its own: in this one, the runtime's log handler would keep capsys's stream
+after the test closed it.
+"""
+
+import io
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+
+from statemill.cli.main import main
+from statemill.plugins.build import build
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "tests" / "fixtures" / "workflows" / "ref_webhook_pipeline.yaml"
+TOKEN = "xoxb-test-token"
+
+
+@pytest.fixture(scope="session")
+def slack_build(tmp_path_factory) -> Path:
+    """plugins/slack built once (asc takes seconds)."""
+    output = tmp_path_factory.mktemp("slack-build")
+    build(ROOT / "plugins" / "slack", output=output, optimize=False)
+    return output
+
+
+@pytest.fixture
+def stub_slack():
+    """A Slack Web API stand-in that records each request and accepts every message."""
+    received: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received.append({"path": self.path, "authorization": self.headers.get("Authorization"), "body": body})
+            answer = json.dumps({"ok": True, "channel": "C024BE91L", "ts": "1700000000.000100"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("STATEMILL_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("STATEMILL_TARGET", raising=False)
+    return tmp_path / "home"
+
+
+def statemill_run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "statemill.cli.main", *args], capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL, check=False)
+
+
+def slack_pointed_at(stub_url: str, slack_build: Path, directory: Path) -> Path:
+    """A copy of the slack plugin allowed to reach the stub, with its api_url set to it."""
+    manifest = yaml.safe_load((slack_build / "plugin.yaml").read_text())
+    manifest["permissions"]["network"]["allowed_hosts"].append("127.0.0.1")
+    manifest["permissions"]["config"]["api_url"] = {"value": f"{stub_url}/api"}
+    directory.mkdir()
+    (directory / "plugin.yaml").write_text(yaml.safe_dump(manifest))
+    (directory / "plugin.wasm").write_bytes((slack_build / "plugin.wasm").read_bytes())
+    return directory
+
+
+def reference_with_secret_and_outputs(directory: Path) -> Path:
+    """The reference example plus what running it needs: its secret declared, the output shown."""
+    workflow = REFERENCE.read_text().replace("tasks:\n", "secrets: [SLACK_TOKEN]\ntasks:\n", 1)
+    path = directory / "webhook_pipeline.yaml"
+    path.write_text(workflow + 'outputs:\n  sent: "{{ tasks.notify.output }}"\n')
+    return path
+
+
+def test_the_webhook_pipeline_posts_one_message_to_slack(home, stub_slack, slack_build, tmp_path, monkeypatch,
+                                                         capsys):
+    # GIVEN the slack plugin (allowed to reach the stub) installed with no server, and the token set
+    stub_url, received = stub_slack
+    assert main(["plugin", "install", str(slack_pointed_at(stub_url, slack_build, tmp_path / "slack"))]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(TOKEN))
+    assert main(["secret", "set", "SLACK_TOKEN"]) == 0
+    capsys.readouterr()
+
+    # WHEN the reference workflow runs on the embedded engine
+    result = statemill_run("--json", "run", str(reference_with_secret_and_outputs(tmp_path)))
+
+    # THEN Slack got exactly one chat.postMessage, and the run succeeded with the plugin's output
+    assert result.returncode == 0, result.stderr
+    assert received == [{"path": "/api/chat.postMessage", "authorization": f"Bearer {TOKEN}",
+                         "body": {"channel": "alerts", "text": "New payload received"}}]
+    execution = json.loads(result.stdout)
+    assert execution["status"] == "SUCCEEDED"
+    assert execution["outputs"] == {"sent": {"ok": True, "channel": "C024BE91L", "ts": "1700000000.000100"}}
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_run_refuses_a_plugin_task_whose_plugin_is_not_installed(home):
+    result = statemill_run("run", str(REFERENCE))
+
+    assert result.returncode == 2
+    assert "plugin 'community/slack' is not installed: statemill plugin install plugins/slack" in result.stderr
+
+
+def test_run_checks_literal_inputs_against_the_action_schema(home, slack_build, tmp_path):
+    assert main(["plugin", "install", str(slack_build)]) == 0
+    workflow = reference_with_secret_and_outputs(tmp_path)
+    workflow.write_text(workflow.read_text().replace("channel: alerts", "channel: 42"))
+
+    result = statemill_run("run", str(workflow))
+
+    assert result.returncode == 2
+    assert ("inputs of community/slack.send (task 'notify') do not match its schema: channel: 42 is not of "
+            "type 'string'") in result.stderr
