@@ -7,6 +7,7 @@ return each execution's lines.
 
 import json
 import logging
+import sys
 import threading
 from collections import defaultdict
 
@@ -41,11 +42,12 @@ class ExecutionLogs:
         observability.logger()
         for handler in logging.getLogger(RUNTIME_LOGGER).handlers:
             if isinstance(handler, logging.StreamHandler):
-                self._restore.append((handler, handler.setStream(self)))
+                self._restore.append((handler, _swap_stream(handler, self)))
 
     def detach(self) -> None:
         for handler, stream in self._restore:
-            handler.setStream(stream)
+            # A stream closed meanwhile (a test's captured stdout, say) is no place to log to.
+            _swap_stream(handler, sys.stdout if getattr(stream, "closed", False) else stream)
         self._restore.clear()
 
     def _file(self, line: str) -> None:
@@ -56,3 +58,13 @@ class ExecutionLogs:
         execution = record.get("execution", "") if isinstance(record, dict) else ""
         with self._lock:
             self._lines[execution].append(record)
+
+
+def _swap_stream(handler: logging.StreamHandler, stream) -> object:
+    """The handler's old stream, replaced by `stream` (setStream would flush a closed one)."""
+    previous = handler.stream
+    if getattr(previous, "closed", False):
+        handler.stream = stream
+    else:
+        handler.setStream(stream)
+    return previous
