@@ -129,3 +129,59 @@ def test_run_checks_literal_inputs_against_the_action_schema(home, slack_build, 
     assert result.returncode == 2
     assert ("inputs of community/slack.send (task 'notify') do not match its schema: channel: 42 is not of "
             "type 'string'") in result.stderr
+
+
+def test_a_plugin_config_secret_leaks_nowhere_even_when_the_plugin_fails_with_it(home, slack_build, tmp_path,
+                                                                                 monkeypatch, capsys):
+    from statemachine_compiler import compile_file
+    from statemill import platform
+    from statemill.local.engine import LocalEngine
+    from statemill.local.session import LocalSession
+    from tests.e2e.test_secrets_on_local_engine import encoded_forms
+
+    # GIVEN a Slack stand-in that refuses the message, echoing the token it was sent
+    class Echo(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            answer = json.dumps({"ok": False, "error": self.headers["Authorization"]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    stub_url = f"http://127.0.0.1:{server.server_address[1]}"
+    assert main(["plugin", "install", str(slack_pointed_at(stub_url, slack_build, tmp_path / "slack"))]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(TOKEN))
+    assert main(["secret", "set", "SLACK_TOKEN"]) == 0
+    capsys.readouterr()
+
+    # WHEN the reference workflow runs and its plugin task fails with the token in its message
+    try:
+        with LocalEngine(time_scale=0) as engine:
+            session = LocalSession(engine)
+            deployed = session.deploy(compile_file(reference_with_secret_and_outputs(tmp_path)), tmp_path)
+            arn = session.start(deployed, {})
+            engine.wait(arn, timeout=120)
+            execution = session.execution(arn, deployed)
+            history, logs = engine.history(arn), engine.logs.lines(arn)
+            registry = engine.session.client("dynamodb").scan(
+                TableName=platform.resource_name(engine.stage, platform.REGISTRY_TABLE.logical_name))["Items"]
+            describe = engine.stepfunctions.describe_execution(executionArn=arn)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    # THEN the failure says what happened, masked, and the token is nowhere in any encoding
+    assert execution.status == "FAILED"
+    assert execution.error["message"] == "plugin community/slack@1.0.0 action 'send': Slack refused the message: Bearer ***"
+    places = {"history": history, "execution": execution.to_dict(), "describe": describe, "logs": logs,
+              "registry": registry}
+    assert len(history) > 5 and logs, "there is something to scan"
+    leaks = [(place, form) for place, content in places.items() for form in encoded_forms(TOKEN)
+             if form in json.dumps(content, default=str)]
+    assert leaks == []
