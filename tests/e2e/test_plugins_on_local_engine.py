@@ -10,15 +10,19 @@ import io
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 
+from statemachine_compiler import compile_file
+from statemill import platform
 from statemill.cli.main import main
+from statemill.local.engine import LocalEngine
+from statemill.local.session import LocalSession
 from statemill.plugins.build import build
+from tests.e2e.test_secrets_on_local_engine import encoded_forms
+from tests.json_server import json_server
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "tests" / "fixtures" / "workflows" / "ref_webhook_pipeline.yaml"
@@ -38,25 +42,12 @@ def stub_slack():
     """A Slack Web API stand-in that records each request and accepts every message."""
     received: list[dict] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            received.append({"path": self.path, "authorization": self.headers.get("Authorization"), "body": body})
-            answer = json.dumps({"ok": True, "channel": "C024BE91L", "ts": "1700000000.000100"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
+    def answer(method, path, headers, body):
+        received.append({"path": path, "authorization": headers.get("Authorization"), "body": json.loads(body)})
+        return {"ok": True, "channel": "C024BE91L", "ts": "1700000000.000100"}
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", received
-    server.shutdown()
-    server.server_close()
+    with json_server(answer) as url:
+        yield url, received
 
 
 @pytest.fixture
@@ -133,48 +124,26 @@ def test_run_checks_literal_inputs_against_the_action_schema(home, slack_build, 
 
 def test_a_plugin_config_secret_leaks_nowhere_even_when_the_plugin_fails_with_it(home, slack_build, tmp_path,
                                                                                  monkeypatch, capsys):
-    from statemachine_compiler import compile_file
-    from statemill import platform
-    from statemill.local.engine import LocalEngine
-    from statemill.local.session import LocalSession
-    from tests.e2e.test_secrets_on_local_engine import encoded_forms
-
     # GIVEN a Slack stand-in that refuses the message, echoing the token it was sent
-    class Echo(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers["Content-Length"]))
-            answer = json.dumps({"ok": False, "error": self.headers["Authorization"]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
+    refusing = json_server(lambda method, path, headers, body: {"ok": False, "error": headers["Authorization"]})
+    with refusing as stub_url, LocalEngine(time_scale=0) as engine:
+        assert main(["plugin", "install", str(slack_pointed_at(stub_url, slack_build, tmp_path / "slack"))]) == 0
+        monkeypatch.setattr("sys.stdin", io.StringIO(TOKEN))
+        assert main(["secret", "set", "SLACK_TOKEN"]) == 0
+        capsys.readouterr()
+        engine.stop()  # restarted below: an engine loads the plugins installed when it starts
+        engine.start()
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    stub_url = f"http://127.0.0.1:{server.server_address[1]}"
-    assert main(["plugin", "install", str(slack_pointed_at(stub_url, slack_build, tmp_path / "slack"))]) == 0
-    monkeypatch.setattr("sys.stdin", io.StringIO(TOKEN))
-    assert main(["secret", "set", "SLACK_TOKEN"]) == 0
-    capsys.readouterr()
-
-    # WHEN the reference workflow runs and its plugin task fails with the token in its message
-    try:
-        with LocalEngine(time_scale=0) as engine:
-            session = LocalSession(engine)
-            deployed = session.deploy(compile_file(reference_with_secret_and_outputs(tmp_path)), tmp_path)
-            arn = session.start(deployed, {})
-            engine.wait(arn, timeout=120)
-            execution = session.execution(arn, deployed)
-            history, logs = engine.history(arn), engine.logs.lines(arn)
-            registry = engine.session.client("dynamodb").scan(
-                TableName=platform.resource_name(engine.stage, platform.REGISTRY_TABLE.logical_name))["Items"]
-            describe = engine.stepfunctions.describe_execution(executionArn=arn)
-    finally:
-        server.shutdown()
-        server.server_close()
+        # WHEN the reference workflow runs and its plugin task fails with the token in its message
+        session = LocalSession(engine)
+        deployed = session.deploy(compile_file(reference_with_secret_and_outputs(tmp_path)), tmp_path)
+        arn = session.start(deployed, {})
+        engine.wait(arn, timeout=120)
+        execution = session.execution(arn, deployed)
+        history, logs = engine.history(arn), engine.logs.lines(arn)
+        registry = engine.session.client("dynamodb").scan(
+            TableName=platform.resource_name(engine.stage, platform.REGISTRY_TABLE.logical_name))["Items"]
+        describe = engine.stepfunctions.describe_execution(executionArn=arn)
 
     # THEN the failure says what happened, masked, and the token is nowhere in any encoding
     assert execution.status == "FAILED"

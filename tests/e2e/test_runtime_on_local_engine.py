@@ -1,38 +1,21 @@
 """The task runtime behind a compiled workflow on the local engine: http.get -> code -> db.insert,
 with a 1 MiB result offloaded between tasks and a refused request reported by its Statemill name."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from statemachine_compiler import placeholders
 from statemachine_compiler.compiler import compile_source
 from statemill.local.engine import LocalEngine
+from tests.json_server import json_server
 
 ROWS = 1100  # ~1.1 MB of JSON: over the offload threshold and Step Functions' 256 KiB
 
 
 @pytest.fixture
 def data_server():
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = json.dumps({"rows": ["x" * 1000] * ROWS}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with json_server(lambda *request: {"rows": ["x" * 1000] * ROWS}) as url:
+        yield url
 
 
 WORKFLOW = """

@@ -8,8 +8,6 @@ Plugin config secrets are a later issue: not covered here.
 import base64
 import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -20,6 +18,7 @@ from statemill import platform
 from statemill.local.engine import LocalEngine
 from statemill.local.session import LocalSession
 from statemill.runtime.local_secret_store import LocalSecretStore
+from tests.json_server import json_server
 
 SECRET = "s3cr3t/Tok+en=é?&"
 INJECTED = "{{ secrets.API_TOKEN }}"  # what a hostile server puts in its answer
@@ -38,25 +37,13 @@ def listener():
     that looks like a secret reference, and with the secret it was sent, encoded."""
     received: list[dict] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            received.append({"path": self.path, "headers": dict(self.headers)})
-            sent = self.headers.get("Authorization", "").removeprefix("Bearer ")
-            body = json.dumps({"injected": INJECTED, "echo": encoded_forms(sent) if sent else []}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(method, path, headers, body):
+        received.append({"path": path, "headers": headers})
+        sent = headers.get("Authorization", "").removeprefix("Bearer ")
+        return {"injected": INJECTED, "echo": encoded_forms(sent) if sent else []}
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", received
-    server.shutdown()
-    server.server_close()
+    with json_server(answer) as url:
+        yield url, received
 
 
 @pytest.fixture(scope="module")
