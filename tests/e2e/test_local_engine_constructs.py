@@ -11,7 +11,6 @@ import time
 import pytest
 
 from statemachine_compiler import placeholders
-
 from statemill.local.engine import LocalEngine
 
 JSONATA = "JSONata"
