@@ -122,21 +122,43 @@ def test_run_checks_literal_inputs_against_the_action_schema(home, slack_build, 
             "type 'string'") in result.stderr
 
 
-def test_a_plugin_config_secret_leaks_nowhere_even_when_the_plugin_fails_with_it(home, slack_build, tmp_path,
-                                                                                 monkeypatch, capsys):
-    # GIVEN a Slack stand-in that refuses the message, echoing the token it was sent
+LEAKY_TASKS = """
+  call:
+    type: core/http.get
+    inputs:
+      url: "{url}/call"
+      headers: {{Authorization: "Bearer {{{{ secrets.SLACK_TOKEN }}}}"}}
+  leak:
+    type: core/code
+    language: python
+    on_error: continue
+    source: |
+      def main(input):
+          print("token is", input["token"])
+          raise ValueError("leaking " + input["token"])
+    inputs: {{token: "{{{{ secrets.SLACK_TOKEN }}}}"}}
+"""
+
+
+def test_a_secret_in_a_header_a_code_task_and_a_plugin_config_leaks_nowhere(home, slack_build, tmp_path,
+                                                                             monkeypatch, capsys):
+    # GIVEN a server that refuses every request, echoing the token it was sent (Slack's stand-in too)
     refusing = json_server(lambda method, path, headers, body: {"ok": False, "error": headers["Authorization"]})
-    with refusing as stub_url, LocalEngine(time_scale=0) as engine:
-        assert main(["plugin", "install", str(slack_pointed_at(stub_url, slack_build, tmp_path / "slack"))]) == 0
+    environment = {platform.ENV_ALLOW_PRIVATE_NETWORKS: "127.0.0.1/32"}
+    with refusing as url, LocalEngine(time_scale=0, environment=environment) as engine:
+        assert main(["plugin", "install", str(slack_pointed_at(url, slack_build, tmp_path / "slack"))]) == 0
         monkeypatch.setattr("sys.stdin", io.StringIO(TOKEN))
         assert main(["secret", "set", "SLACK_TOKEN"]) == 0
         capsys.readouterr()
         engine.stop()  # restarted below: an engine loads the plugins installed when it starts
         engine.start()
 
-        # WHEN the reference workflow runs and its plugin task fails with the token in its message
+        # WHEN the reference workflow, plus an http task and a code task that prints the secret and
+        # fails with it, runs; and its plugin task fails with the echoed token in its message
+        workflow = reference_with_secret_and_outputs(tmp_path)
+        workflow.write_text(workflow.read_text().replace("tasks:\n", "tasks:" + LEAKY_TASKS.format(url=url), 1))
         session = LocalSession(engine)
-        deployed = session.deploy(compile_file(reference_with_secret_and_outputs(tmp_path)), tmp_path)
+        deployed = session.deploy(compile_file(workflow), tmp_path)
         arn = session.start(deployed, {})
         engine.wait(arn, timeout=120)
         execution = session.execution(arn, deployed)
@@ -145,6 +167,9 @@ def test_a_plugin_config_secret_leaks_nowhere_even_when_the_plugin_fails_with_it
             TableName=platform.resource_name(engine.stage, platform.REGISTRY_TABLE.logical_name))["Items"]
         describe = engine.stepfunctions.describe_execution(executionArn=arn)
 
+    statuses = {task.id: task.status for task in execution.tasks}
+    assert statuses == {"call": "SUCCEEDED", "leak": "FAILED", "notify": "FAILED"}
+    assert any("token is ***" in line.get("message", "") for line in logs), "the print was logged, masked"
     # THEN the failure says what happened, masked, and the token is nowhere in any encoding
     assert execution.status == "FAILED"
     assert execution.error["message"] == "plugin community/slack@1.0.0 action 'send': Slack refused the message: Bearer ***"
