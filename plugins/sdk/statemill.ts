@@ -10,12 +10,11 @@ export { JsonValue, parseJson } from "./json";
 @external("extism:host/env", "load_u8") declare function extism_load_u8(offset: u64): u8;
 @external("extism:host/env", "length") declare function extism_length(offset: u64): u64;
 @external("extism:host/env", "error_set") declare function extism_error_set(offset: u64): void;
-// Extism's own HTTP client; the host allows only permissions.network.allowed_hosts.
-@external("extism:host/env", "http_request") declare function extism_http_request(request: u64, body: u64): u64;
-@external("extism:host/env", "http_status_code") declare function extism_http_status_code(): i32;
 // Statemill's host functions: they refuse, and fail the task, what plugin.yaml does not declare.
 @external("statemill:host", "config_get") declare function statemill_config_get(key: u64): u64;
 @external("statemill:host", "call_plugin") declare function statemill_call_plugin(request: u64): u64;
+// HTTP through the host: only to permissions.network.allowed_hosts, never to private addresses.
+@external("statemill:host", "http_request") declare function statemill_http_request(request: u64): u64;
 // WASI: the host pre-opens one directory per declared virtual path.
 @external("wasi_snapshot_preview1", "fd_prestat_get") declare function wasi_fd_prestat_get(fd: u32, buf: usize): u16;
 @external("wasi_snapshot_preview1", "fd_prestat_dir_name") declare function wasi_fd_prestat_dir_name(fd: u32, path: usize, length: usize): u16;
@@ -82,9 +81,12 @@ export function httpRequest(method: string, url: string, headers: JsonValue, bod
   request.set("method", JsonValue.string(method));
   request.set("url", JsonValue.string(url));
   request.set("headers", headers);
-  const bodyOffset: u64 = body.length > 0 ? toMemory(body) : 0;
-  const responseOffset = extism_http_request(toMemory(request.stringify()), bodyOffset);
-  return new HttpResponse(extism_http_status_code(), fromMemory(responseOffset));
+  request.set("body", JsonValue.string(body));
+  const answer = fromMemory(statemill_http_request(toMemory(request.stringify())));
+  // An empty answer means the host refused the request: it fails the task and says why.
+  if (answer.length == 0) fail("PluginError", "the request to " + url + " was refused");
+  const response = parseJson(answer);
+  return new HttpResponse(<i32>response.get("status").number, response.getString("body"));
 }
 
 // The output of another plugin's action; permissions.plugins must name that plugin.

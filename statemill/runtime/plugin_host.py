@@ -46,7 +46,13 @@ def _run_action(call: Invocation, store, artifact, action: str, inputs: Any, dep
         nested = _load(store, record.name, record.version, record.sha256)
         return _run_action(call, store, nested, nested_action, nested_inputs, depth + 1)
 
-    context = plugin_sandbox.CallContext(manifest, config, call_plugin)
+    def fetch(method: str, url: str, headers: dict, body: bytes | None):
+        from statemill.runtime import http_client
+
+        return http_client.fetch(method, url, guard=call.services.network, headers=headers, body=body,
+                                 max_bytes=call.services.settings.http_max_response_bytes)
+
+    context = plugin_sandbox.CallContext(manifest, config, call_plugin, fetch)
     limit = call.time_limit(manifest.permissions.timeout_seconds)
     output = plugin_sandbox.run_action(artifact, action, payload, context, time_limit=limit)
     check_output(manifest, action, output)

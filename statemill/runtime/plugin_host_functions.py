@@ -5,7 +5,9 @@ the permission, whatever the plugin does next. (A Python exception cannot cross 
 callback, so the functions return an empty value and the host checks the context afterwards.)
 """
 
+import fnmatch
 import json
+from urllib.parse import urlsplit
 
 import extism
 
@@ -49,4 +51,31 @@ def call_plugin(plugin: extism.CurrentPlugin, request: str) -> str:
         return ""
 
 
-FUNCTIONS = [config_get, call_plugin]
+@extism.host_fn(name="http_request", namespace="statemill:host")
+def http_request(plugin: extism.CurrentPlugin, request: str) -> str:
+    """{method, url, headers, body} -> {status, body}: only to allowed hosts, through the
+    platform's network guard (private and metadata addresses refused, on every redirect)."""
+    context = _context(plugin)
+    try:
+        parsed = json.loads(request)
+        method, url = parsed["method"], parsed["url"]
+        headers, body = dict(parsed.get("headers") or {}), parsed.get("body")
+        host = urlsplit(url).hostname or ""
+    except (ValueError, KeyError, TypeError):
+        context.denial = context.denial or PluginError(f"plugin {context.manifest.reference} made a malformed request")
+        return ""
+    allowed = context.manifest.permissions.network.allowed_hosts
+    if not any(fnmatch.fnmatch(host, pattern) for pattern in allowed):
+        context.denial = context.denial or PermissionDenied(
+            f"plugin {context.manifest.reference} was refused a request to {url}: its host is not in "
+            f"permissions.network.allowed_hosts (allowed: {', '.join(allowed) or 'none'})")
+        return ""
+    try:
+        response = context.fetch(method, url, headers, body.encode() if body else None)
+    except StatemillError as error:
+        context.denial = context.denial or error
+        return ""
+    return json.dumps({"status": response.status, "body": response.body.decode(errors="replace")})
+
+
+FUNCTIONS = [config_get, call_plugin, http_request]

@@ -25,13 +25,12 @@ from typing import Any
 
 from statemill.plugins.artifact import Artifact
 from statemill.plugins.manifest import Manifest
-from statemill.runtime.errors import PermissionDenied, PluginError, StatemillError, Timeout
+from statemill.runtime.errors import PluginError, StatemillError, Timeout
 
 WASM_PAGE_BYTES = 64 * 1024
 # Errors a plugin raises through the SDK's fail(kind, message): "Statemill.<Kind>: message".
 GUEST_ERROR = re.compile(r"^Statemill\.(\w+): (.*)$", re.DOTALL)
 GUEST_ERRORS_ALLOWED = {"PluginError", "PermissionDenied", "InputError", "HttpError"}
-HTTP_REFUSED = re.compile(r"HTTP request to (\S+) is not allowed")
 
 
 @dataclass
@@ -41,6 +40,7 @@ class CallContext:
     manifest: Manifest
     config: dict[str, str]
     call_plugin: Callable[[str, str, Any], Any]  # (plugin name, action, input) -> output
+    fetch: Callable[[str, str, dict, bytes | None], Any]  # HTTP through the platform's network guard
     denial: StatemillError | None = None  # the first refused request: it fails the call
 
 
@@ -95,7 +95,9 @@ def _compile(artifact: Artifact) -> _Sandbox:
         allowed_paths[("ro:" if access == "read-only" else "") + str(directory)] = virtual
     manifest = {
         "wasm": [{"data": artifact.module}],
-        "allowed_hosts": list(permissions.network.allowed_hosts),
+        # No host for Extism's own HTTP client: requests go through statemill:host/http_request,
+        # which checks allowed_hosts and the platform's network guard, and says what it refused.
+        "allowed_hosts": [],
         "allowed_paths": allowed_paths,
         "memory": {"max_pages": permissions.memory_mb * 1024 * 1024 // WASM_PAGE_BYTES},
         "timeout_ms": int(permissions.timeout_seconds * 1000),
@@ -114,7 +116,6 @@ def run_action(artifact: Artifact, action: str, payload: Any, context: CallConte
 
     manifest = artifact.manifest
     where = f"plugin {manifest.reference} action '{action}'"
-    _kernel_log.start()
     with _cache.sandbox(artifact) as sandbox:
         plugin = extism.Plugin(sandbox.compiled, config=context.config)
         # The Lambda's remaining time may be shorter than the declared timeout.
@@ -127,7 +128,7 @@ def run_action(artifact: Artifact, action: str, payload: Any, context: CallConte
         except extism.Error as error:
             if context.denial is not None:
                 raise context.denial from None
-            raise _explain(str(error), where, manifest, _kernel_log.refusal(plugin.id)) from None
+            raise _explain(str(error), where, manifest) from None
         finally:
             if timer is not None:
                 timer.cancel()
@@ -141,12 +142,8 @@ def run_action(artifact: Artifact, action: str, payload: Any, context: CallConte
         raise PluginError(f"{where} returned output that is not JSON") from None
 
 
-def _explain(message: str, where: str, manifest: Manifest, refused_url: str | None) -> StatemillError:
+def _explain(message: str, where: str, manifest: Manifest) -> StatemillError:
     permissions = manifest.permissions
-    if refused_url is not None:
-        hosts = ", ".join(permissions.network.allowed_hosts) or "none"
-        return PermissionDenied(f"{where} was refused a request to {refused_url}: its host is not in "
-                                f"permissions.network.allowed_hosts (allowed: {hosts})")
     if message in ("timeout", "cancelled", "canceled"):
         return Timeout(f"{where} was stopped after {permissions.timeout} (permissions.timeout"
                        f"{' or the task timeout' if message != 'timeout' else ''})")
@@ -162,34 +159,3 @@ def _explain(message: str, where: str, manifest: Manifest, refused_url: str | No
     return PluginError(f"{where} crashed: {first_line}")
 
 
-class _KernelLog:
-    """Extism gives the reason for a refused HTTP request only in its own log: keep those lines."""
-
-    def __init__(self) -> None:
-        self._lines: list[str] = []
-        self._lock = threading.Lock()
-        self._logger = None
-
-    def refusal(self, plugin_id: Any) -> str | None:
-        with self._lock:
-            if self._logger is None:
-                return None
-            self._logger.drain()
-            mine = [line for line in self._lines if str(plugin_id) in line]
-            # Lines of other plugins' calls stay for their own threads; keep only recent ones.
-            self._lines = [line for line in self._lines if str(plugin_id) not in line][-100:]
-        for line in mine:
-            match = HTTP_REFUSED.search(line)
-            if match:
-                return match[1]
-        return None
-
-    def start(self) -> None:
-        import extism
-
-        with self._lock:
-            if self._logger is None:
-                self._logger = extism.set_log_custom(self._lines.append, "error")
-
-
-_kernel_log = _KernelLog()

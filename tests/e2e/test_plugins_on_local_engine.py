@@ -8,6 +8,7 @@ after the test closed it.
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,8 +59,10 @@ def home(tmp_path, monkeypatch):
 
 
 def statemill_run(*args: str) -> subprocess.CompletedProcess:
+    # The stub Slack listens on loopback, which the platform's network guard refuses by default.
+    environment = {**os.environ, platform.ENV_ALLOW_PRIVATE_NETWORKS: "127.0.0.1/32"}
     return subprocess.run([sys.executable, "-m", "statemill.cli.main", *args], capture_output=True, text=True,
-                          timeout=120, stdin=subprocess.DEVNULL, check=False)
+                          timeout=120, stdin=subprocess.DEVNULL, check=False, env=environment)
 
 
 def slack_pointed_at(stub_url: str, slack_build: Path, directory: Path) -> Path:

@@ -2,6 +2,7 @@
 is unharmed: the same plugin's normal action succeeds right after."""
 
 import pytest
+import yaml
 
 from statemill.plugins.artifact import read_artifact
 from statemill.runtime import plugin_host
@@ -68,3 +69,21 @@ def test_a_declared_plugin_call_runs_the_installed_plugin(built, store, tmp_path
     result = plugin_host.handle(plugin_event(pin, "slug", {"text": "Hello, World"}), services=make_services())
 
     assert result == {"slug": "hello-world"}
+
+
+def test_an_allowed_host_that_resolves_to_a_private_address_is_still_refused(built, store, tmp_path):
+    # Plugins' HTTP goes through the platform's network guard: allowed_hosts alone is not enough
+    # to reach loopback, private or cloud-metadata addresses.
+    copy = tmp_path / "network"
+    copy.mkdir()
+    manifest = yaml.safe_load((built["network"] / "plugin.yaml").read_text())
+    manifest["permissions"]["network"]["allowed_hosts"] = ["localhost"]
+    (copy / "plugin.yaml").write_text(yaml.safe_dump(manifest))
+    (copy / "plugin.wasm").write_bytes((built["network"] / "plugin.wasm").read_bytes())
+    pin = install(store, read_artifact(copy))
+
+    with pytest.raises(Exception) as refused:
+        plugin_host.handle(plugin_event(pin, "fetch", {"url": "http://localhost:9/steal"}), services=make_services())
+
+    assert type(refused.value).__name__ == "Statemill.PermissionDenied", str(refused.value)
+    assert "loopback" in str(refused.value)
