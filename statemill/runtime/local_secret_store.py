@@ -11,6 +11,7 @@ import base64
 import fcntl
 import json
 import os
+import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,11 +130,11 @@ class LocalSecretStore:
         return json.loads(plaintext)
 
     def _write_private(self, path: Path, data: bytes, exclusive: bool = False) -> None:
-        """Write a file only its owner can read; atomically unless `exclusive` (create only)."""
+        """Write a file only its owner can read, whole or not at all; with `exclusive`, only if
+        it does not exist yet (FileExistsError)."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        target = path if exclusive else path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        if not exclusive:
-            target.unlink(missing_ok=True)  # a leftover of a crash may have other permissions
+        target = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        target.unlink(missing_ok=True)  # a leftover of a crash may have other permissions
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
@@ -141,3 +142,9 @@ class LocalSecretStore:
             os.fsync(file.fileno())
         if not exclusive:
             os.replace(target, path)
+            return
+        try:
+            # A link appears complete or not at all: another writer never reads a half-written key.
+            os.link(target, path)
+        finally:
+            target.unlink()
