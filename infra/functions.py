@@ -35,6 +35,7 @@ TASK_FUNCTIONS = (
     # Code tasks get 300 s (statemill.runtime.settings) plus time to start and report.
     *(FunctionSpec(name, Duration.seconds(320), memory_mb=1024, traced=False)
       for name in platform.CODE_RUNNERS.values()),
+    FunctionSpec(platform.PLUGIN_HOST, Duration.minutes(5)),
 )
 # API Gateway gives up after 29 s.
 CONTROL_API = FunctionSpec(platform.CONTROL_API, Duration.seconds(29))

@@ -1,7 +1,8 @@
-"""The functions workflows invoke: task_runner (built-in tasks) and the code runners.
+"""The functions workflows invoke: task_runner (built-in tasks), plugin_host and the code runners.
 
-Only task_runner is granted more than its logs: the data and registry tables (core/db.*,
-core/approval) and the payloads in the bucket. Code runners run user code: logs only.
+task_runner gets the data and registry tables (core/db.*, core/approval) and the payloads in the
+bucket; plugin_host reads plugin artifacts and their registry rows, and payloads. Both read the
+stage's secrets. Code runners run user code: logs only.
 """
 
 from aws_cdk import Stack
@@ -34,12 +35,28 @@ class TaskFunctions(Construct):
             resource_name=f"{platform.secret_parameter_prefix(stage).lstrip('/')}/*")
         task_runner.add_to_role_policy(iam.PolicyStatement(
             sid="ReadSecrets", actions=["ssm:GetParameter", "ssm:GetParameters"], resources=[secrets]))
+        payloads_and_secrets = (f"Resource::<{_logical_id(bucket)}.Arn>/{platform.PAYLOAD_PREFIX}*",
+                                (f"Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter"
+                                 f"{platform.secret_parameter_prefix(stage)}/*"))
         accept(self.by_name[platform.TASK_RUNNER].role, "AwsSolutions-IAM5",
                "Payload keys and secret names are made at run time: granted on the payloads/ prefix and "
-               "the stage's secret prefix only.",
-               (f"Resource::<{_logical_id(bucket)}.Arn>/{platform.PAYLOAD_PREFIX}*",
-                (f"Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter"
-                f"{platform.secret_parameter_prefix(stage)}/*")))
+               "the stage's secret prefix only.", payloads_and_secrets)
+        # plugin_host: pinned artifacts (read only: installs go through the control API), their
+        # registry rows, payloads it dereferences or offloads, and secrets for plugin config.
+        plugin_host = self.by_name[platform.PLUGIN_HOST].function
+        tables.registry.grant_read_data(plugin_host)
+        plugin_host.add_to_role_policy(iam.PolicyStatement(
+            sid="ReadPluginArtifacts", actions=["s3:GetObject"],
+            resources=[bucket.arn_for_objects(f"{platform.PLUGIN_PREFIX}*")]))
+        plugin_host.add_to_role_policy(iam.PolicyStatement(
+            sid="OffloadPayloads", actions=["s3:GetObject", "s3:PutObject"],
+            resources=[bucket.arn_for_objects(f"{platform.PAYLOAD_PREFIX}*")]))
+        plugin_host.add_to_role_policy(iam.PolicyStatement(
+            sid="ReadSecrets", actions=["ssm:GetParameter", "ssm:GetParameters"], resources=[secrets]))
+        accept(self.by_name[platform.PLUGIN_HOST].role, "AwsSolutions-IAM5",
+               "Artifact and payload keys and secret names are made at run time: granted on the plugins/ "
+               "and payloads/ prefixes and the stage's secret prefix only.",
+               (f"Resource::<{_logical_id(bucket)}.Arn>/{platform.PLUGIN_PREFIX}*", *payloads_and_secrets))
 
     @property
     def functions(self) -> list[lambda_.IFunction]:

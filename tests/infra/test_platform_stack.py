@@ -6,7 +6,7 @@ from aws_cdk.assertions import Capture, Match
 from statemill import platform
 from tests.infra.conftest import STAGE
 
-TASK_FUNCTIONS = (platform.TASK_RUNNER, *platform.CODE_RUNNERS.values())
+TASK_FUNCTIONS = (platform.TASK_RUNNER, *platform.CODE_RUNNERS.values(), platform.PLUGIN_HOST)
 SYNTH_BUDGET_SECONDS = 45
 
 
@@ -119,6 +119,16 @@ def test_task_runner_reaches_its_tables_and_payloads_only(template):
                for name, props in template.find_resources("AWS::DynamoDB::GlobalTable").items()}
     assert tables == {logical[platform.resource_name(STAGE, t.logical_name)]
                       for t in (platform.DATA_TABLE, platform.REGISTRY_TABLE)}
+
+
+def test_plugin_host_reads_artifacts_registry_payloads_and_secrets_only(template):
+    statements = _role_statements(template, _function_role(template, platform.PLUGIN_HOST))
+    assert {action.split(":")[0] for action in _actions(statements)} == {"logs", "xray", "dynamodb", "s3", "ssm"}
+    artifacts = next(s for s in statements if s.get("Sid") == "ReadPluginArtifacts")
+    assert artifacts["Action"] == "s3:GetObject"
+    assert artifacts["Resource"]["Fn::Join"][1][-1] == f"/{platform.PLUGIN_PREFIX}*"
+    dynamodb = {a for s in statements for a in _actions([s]) if a.startswith("dynamodb")}
+    assert dynamodb and not dynamodb & {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 
 
 def _resources(statement: dict) -> set[str]:
