@@ -111,14 +111,10 @@ def warm(session: LocalSession) -> None:
 
 def server_latency(folder: Path) -> None:
     """The same 3-task workflow on `statemill server`: every call is an HTTP round trip."""
-    import socket
-
     from statemill.control import runs, target, workflows
     from statemill.local import server_process
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = server_process.free_port()
     home = folder / "home"
     flow = folder / "three_tasks.yaml"
     flow.write_text(log_chain(3).replace("log_3", "three_tasks"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -35,12 +34,6 @@ tasks:
     type: core/transform
     inputs: {value: "{{ inputs.n }}"}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def deliver(hook: dict, n: int, deadline: float) -> tuple[int, float, str | None]:
@@ -74,7 +67,7 @@ def main() -> int:
     from statemill.control import runs, target, webhooks, workflows
     from statemill.local import server_process
 
-    server_process.start_detached(free_port(), home)
+    server_process.start_detached(server_process.free_port(), home)
     try:
         (home / "hook.yaml").write_text(WORKFLOW)
         settings = target.resolve("local")

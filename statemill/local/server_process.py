@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,6 +27,13 @@ _POLL_SECONDS = 0.1
 
 class ServerError(PlatformUnavailable):
     """The server could not be started or stopped."""
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (for tests and benchmarks of the server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def answers(record: ServerRecord, timeout: float = 2.0) -> bool:

@@ -2,7 +2,6 @@
 STATEMILL_HOME in a temporary folder. Commands run in-process through statemill.cli.main.main."""
 
 import json
-import socket
 import time
 
 import pytest
@@ -65,12 +64,6 @@ outputs:
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def statemill(capsys, *args: str) -> tuple[int, str, str]:
     """Run one command in-process: (exit code, stdout, stderr)."""
     capsys.readouterr()
@@ -91,7 +84,7 @@ def home(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("STATEMILL_HOME", str(home))
         patch.delenv("STATEMILL_TARGET", raising=False)
-        record = server_process.start_detached(free_port(), home)
+        record = server_process.start_detached(server_process.free_port(), home)
         try:
             yield home
         finally:
@@ -287,7 +280,7 @@ def test_commands_without_a_server_exit_4(capsys, tmp_path, monkeypatch):
 
 def test_stop_stops_a_detached_server(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("STATEMILL_HOME", str(tmp_path))
-    port = free_port()
+    port = server_process.free_port()
     started = as_json(capsys, "server", "start", "--detach", "--port", str(port))
     assert started["running"] and started["port"] == port
     stopped = as_json(capsys, "server", "stop")

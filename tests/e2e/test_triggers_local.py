@@ -15,7 +15,7 @@ from statemill.control.webhook_auth import sign
 from statemill.local import server_process
 from statemill.local.fake_clock_route import ENV_FAKE_CLOCK, ROUTE
 
-from .test_local_server import as_json, free_port
+from .test_local_server import as_json
 
 CLOCK_START = datetime(2025, 3, 3, 0, 0, 30, tzinfo=UTC)  # a Monday
 NIGHTLY = """
@@ -52,7 +52,7 @@ def home(tmp_path_factory):
         patch.setenv("STATEMILL_HOME", str(home))
         patch.setenv(ENV_FAKE_CLOCK, CLOCK_START.isoformat())
         patch.delenv("STATEMILL_TARGET", raising=False)
-        record = server_process.start_detached(free_port(), home)
+        record = server_process.start_detached(server_process.free_port(), home)
         try:
             yield record
         finally:
