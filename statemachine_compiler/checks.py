@@ -19,7 +19,7 @@ from .expressions import (
     parse_template,
 )
 from .graph import Dag
-from .model import Task, Workflow
+from .model import Task, Workflow, iter_tasks
 from .render import secret_name, task_variable
 
 EXPRESS_LIMIT_MS = 5 * 60_000
@@ -136,7 +136,7 @@ def _check_trigger(workflow: Workflow, path: tuple, trigger, reporter: Reporter)
 def _check_express(workflow: Workflow, reporter: Reporter) -> None:
     if workflow.timeout is not None and workflow.timeout > EXPRESS_LIMIT_MS:
         reporter.error(("timeout",), "an express workflow runs at most 5m: use mode standard")
-    for path, task in _all_tasks(workflow):
+    for path, task in iter_tasks(workflow):
         if task.type == "core/approval":
             reporter.error((*path, "type"), "express workflows cannot wait for an approval: use mode standard")
         if task.type == "core/subflow" and task.inputs.get("wait", True) is not False:
@@ -158,21 +158,11 @@ def _check_express_sleep(path: tuple, task: Task, reporter: Reporter) -> None:
         reporter.error((*path, "inputs", "duration"), "express workflows cannot sleep longer than 5m: shorten it, or use mode standard")
 
 
-def _all_tasks(workflow: Workflow):
-    def walk(path, tasks):
-        for task_id, task in tasks.items():
-            yield (*path, task_id), task
-            if task.tasks:
-                yield from walk((*path, task_id, "tasks"), task.tasks)
-    yield from walk(("tasks",), workflow.tasks)
-    yield from walk(("errors",), workflow.errors or {})
-
-
 def _check_task_ids(workflow: Workflow, reporter: Reporter) -> None:
     """Task ids name states, which must be unique across the whole state machine."""
     seen: dict[str, tuple] = {}
     variables: dict[str, str] = {}
-    for path, _ in _all_tasks(workflow):
+    for path, _ in iter_tasks(workflow):
         task_id = path[-1]
         if task_id in seen:
             reporter.error(path, f"task id '{task_id}' is already used at {'.'.join(seen[task_id])}: "

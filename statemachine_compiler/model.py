@@ -117,4 +117,15 @@ class Workflow(Strict):
     errors: dict[TaskId, Task] | None = None
 
 
+def iter_tasks(workflow: Workflow):
+    """(path, task) of every task: top level, foreach bodies, then errors handlers."""
+    def walk(path: tuple, tasks: dict[str, Task]):
+        for task_id, task in tasks.items():
+            yield (*path, task_id), task
+            if task.tasks:
+                yield from walk((*path, task_id, "tasks"), task.tasks)
+    yield from walk(("tasks",), workflow.tasks)
+    yield from walk(("errors",), workflow.errors or {})
+
+
 __all__ = ["Defaults", "Duration", "InputSpec", "Retry", "Task", "Trigger", "Webhook", "Workflow"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from statemachine_compiler import CompileError
+from statemachine_compiler.model import iter_tasks
 from statemill.control.executions import Execution
 from statemill.control.inputs import InputError, load_file, parse_assignments, prepare
 
@@ -66,7 +67,7 @@ def _view(quiet: bool):
 
 def _watch(session, arn: str, deployed, view) -> Execution:
     """Follow the run to its end: redraw the view, answer approvals it asks for."""
-    has_approvals = any(t.type == "core/approval" for t in _tasks(deployed.compiled.workflow))
+    has_approvals = any(t.type == "core/approval" for _, t in iter_tasks(deployed.compiled.workflow))
     engine = session.engine
     while True:
         if view.shows_progress:
@@ -94,14 +95,6 @@ def _answer(session, arn: str, approval: dict) -> None:
     comment = click.prompt("comment", default="", show_default=False, err=True)
     session.answer(arn, task, approved=approved, by=getpass.getuser(), comment=comment)
 
-
-def _tasks(workflow):
-    def walk(tasks):
-        for task in tasks.values():
-            yield task
-            if task.tasks:
-                yield from walk(task.tasks)
-    yield from walk(workflow.tasks)
 
 
 def report_execution(execution: Execution, as_json: bool) -> None:

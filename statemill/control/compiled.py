@@ -4,21 +4,12 @@ import hashlib
 import json
 
 from statemachine_compiler import CompiledWorkflow
+from statemachine_compiler.model import iter_tasks
 
 
 def all_task_ids(compiled: CompiledWorkflow) -> list[str]:
     """Every task of the workflow: top level, foreach bodies and errors handlers."""
-    ids: list[str] = []
-
-    def visit(tasks) -> None:
-        for task_id, task in tasks.items():
-            ids.append(task_id)
-            if task.tasks:
-                visit(task.tasks)
-
-    visit(compiled.workflow.tasks)
-    visit(compiled.workflow.errors or {})
-    return ids
+    return [path[-1] for path, _ in iter_tasks(compiled.workflow)]
 
 
 def version_of(asl: dict) -> str:
