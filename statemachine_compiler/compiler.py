@@ -11,7 +11,7 @@ from .diagnostics import CompileError, Diagnostic, Reporter
 from .expressions import has_template, parse_template
 from .inputs_schema import input_schema
 from .loader import load
-from .model import Task, Workflow
+from .model import Task, Workflow, iter_tasks
 from .series_parallel import AddedWait
 
 DEFAULT_ESTIMATE_MS = 1000
@@ -111,15 +111,9 @@ def needed_records(workflow: Workflow) -> frozenset[str]:
             for expression in parse_template(data).expressions:
                 needed.update(r.key for r in expression.references if r.root == "tasks" and r.key)
 
-    def visit(tasks: dict[str, Task], in_foreach: bool) -> None:
-        for task_id, task in tasks.items():
-            if in_foreach:
-                needed.add(task_id)
-            scan([task.inputs, task.when])
-            if task.tasks:
-                visit(task.tasks, True)
-
-    visit(workflow.tasks, False)
-    visit(workflow.errors or {}, False)
+    for path, task in iter_tasks(workflow):
+        if len(path) > 2:  # inside a foreach: its iteration returns every nested output
+            needed.add(path[-1])
+        scan([task.inputs, task.when])
     scan(workflow.outputs)
     return frozenset(needed)
